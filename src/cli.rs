@@ -1,0 +1,190 @@
+//! Every clap type of dmctl, in one place.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Deserialize;
+use std::path::PathBuf;
+
+pub const EXIT_CODES: &str = "\
+Exit status:
+  0  success (whether or not anything changed)
+  1  an external command or an I/O operation failed
+  2  usage error
+  3  refused: unsafe device, unexpected state or invalid input;
+     nothing was changed
+  4  busy: another dmctl run held the lock past --lock-timeout
+  5  doctor: the worst finding is a warning
+  6  doctor: at least one finding is critical";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dmctl",
+    version,
+    about = "Provision and operate LVM thin pools for container storage",
+    after_help = EXIT_CODES,
+    max_term_width = 80
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalOpts {
+    /// Config file (TOML); flags win over its keys
+    #[arg(long, global = true, value_name = "FILE", env = "DMCTL_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Show what would run and be written; change nothing
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// Output format on stdout
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Print only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Echo every external command
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Seconds to wait for another dmctl run to finish
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 120)]
+    pub lock_timeout: u64,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Take a blank disk to a monitored thin pool and daemon.json
+    #[command(
+        after_help = "Example:\n  dmctl setup /dev/sdb\n  dmctl setup /dev/sdb --vg docker-vg --pool thin-pool --dry-run"
+    )]
+    Setup(SetupArgs),
+    /// Step 1: initialise DEVICE as an LVM physical volume
+    #[command(after_help = "Example:\n  dmctl pvcreate /dev/sdb")]
+    Pvcreate(DeviceArgs),
+    /// Step 2: create the volume group on DEVICE
+    #[command(after_help = "Example:\n  dmctl vgcreate /dev/sdb --vg docker")]
+    Vgcreate(DeviceArgs),
+    /// Step 3: create the data and metadata LVs
+    #[command(after_help = "Example:\n  dmctl lvcreate --data-percent 95 --metadata-percent 1")]
+    Lvcreate(StepArgs),
+    /// Step 4: convert the two LVs into a thin pool
+    #[command(after_help = "Example:\n  dmctl lvconvert --chunk-size 512K")]
+    Lvconvert(StepArgs),
+    /// Step 5: write the autoextend profile, attach it, monitor the pool
+    #[command(
+        after_help = "Example:\n  dmctl profile --autoextend-threshold 80 --autoextend-percent 20"
+    )]
+    Profile(StepArgs),
+    /// Step 6: write or check /etc/docker/daemon.json
+    #[command(
+        name = "daemon-json",
+        after_help = "Example:\n  dmctl daemon-json\n  dmctl daemon-json --check /etc/docker/daemon.json"
+    )]
+    DaemonJson(DaemonJsonArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SetupArgs {
+    /// Whole disk to use, e.g. /dev/sdb or /dev/disk/by-id/...
+    pub device: PathBuf,
+    /// Wipe old filesystem signatures (never overrides mounted, held,
+    /// in another VG, partitioned or read-only)
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub pool: PoolOpts,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DeviceArgs {
+    /// Whole disk to use
+    pub device: PathBuf,
+    /// Wipe old filesystem signatures (see `dmctl setup --help`)
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub pool: PoolOpts,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct StepArgs {
+    #[command(flatten)]
+    pub pool: PoolOpts,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DaemonJsonArgs {
+    /// Only validate FILE (default: the daemon.json path); write nothing
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+    pub check: Option<PathBuf>,
+    #[command(flatten)]
+    pub pool: PoolOpts,
+}
+
+/// Pool settings. The same keys (kebab-case) work in the TOML config file;
+/// a flag wins over the file, the file over the default.
+#[derive(Args, Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PoolOpts {
+    /// Volume group name [default: docker]
+    #[arg(long, value_name = "NAME")]
+    pub vg: Option<String>,
+    /// Thin pool LV name [default: thinpool]
+    #[arg(long, value_name = "NAME")]
+    pub pool: Option<String>,
+    /// Pool data size in percent of the VG [default: 95]
+    #[arg(long, value_name = "PCT")]
+    pub data_percent: Option<u8>,
+    /// Metadata size in percent of the VG, clamped to 2MiB..15.8GiB
+    /// [default: 1]
+    #[arg(long, value_name = "PCT", conflicts_with = "metadata_size")]
+    pub metadata_percent: Option<u8>,
+    /// Metadata size, e.g. 1G (2MiB..15.8GiB)
+    #[arg(long, value_name = "SIZE")]
+    pub metadata_size: Option<String>,
+    /// Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]
+    #[arg(long, value_name = "SIZE")]
+    pub chunk_size: Option<String>,
+    /// Autoextend when data or metadata use reaches PCT (50..100;
+    /// 100 = never) [default: 80]
+    #[arg(long, value_name = "PCT")]
+    pub autoextend_threshold: Option<u8>,
+    /// Grow by PCT of the pool's size each time [default: 20]
+    #[arg(long, value_name = "PCT")]
+    pub autoextend_percent: Option<u8>,
+    /// Directory of LVM profiles [default: /etc/lvm/profile]
+    #[arg(long, value_name = "DIR")]
+    pub profile_dir: Option<PathBuf>,
+    /// Docker's daemon.json [default: /etc/docker/daemon.json]
+    #[arg(long, value_name = "FILE")]
+    pub daemon_json: Option<PathBuf>,
+    /// dm.basesize for daemon.json, e.g. 20G (only when given)
+    #[arg(long, value_name = "SIZE")]
+    pub basesize: Option<String>,
+    /// dm.fs for daemon.json (only when given)
+    #[arg(long, value_enum)]
+    pub fs: Option<Fs>,
+}
+
+#[derive(ValueEnum, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Fs {
+    Ext4,
+    Xfs,
+}
+
+impl Fs {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fs::Ext4 => "ext4",
+            Fs::Xfs => "xfs",
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! dmctl: provision and operate LVM thin pools for container storage.
+//!
+//! `main.rs` parses the command line and calls [`run`]; each subcommand is
+//! one function in [`cmd`].
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod device;
+pub mod dm;
+pub mod docker;
+pub mod error;
+pub mod exec;
+pub mod fsutil;
+pub mod lock;
+pub mod lvm;
+pub mod plan;
+pub mod tools;
+pub mod ui;
+
+use cli::{Cli, Command};
+use plan::Scope;
+
+/// Run a parsed command; returns the process exit status.
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    let g = &cli.global;
+    match &cli.command {
+        Command::Setup(a) => cmd::setup::run(g, Scope::Setup, Some(&a.device), a.force, &a.pool),
+        Command::Pvcreate(a) => {
+            cmd::setup::run(g, Scope::Pvcreate, Some(&a.device), a.force, &a.pool)
+        }
+        Command::Vgcreate(a) => {
+            cmd::setup::run(g, Scope::Vgcreate, Some(&a.device), a.force, &a.pool)
+        }
+        Command::Lvcreate(a) => cmd::setup::run(g, Scope::Lvcreate, None, false, &a.pool),
+        Command::Lvconvert(a) => cmd::setup::run(g, Scope::Lvconvert, None, false, &a.pool),
+        Command::Profile(a) => cmd::setup::run(g, Scope::Profile, None, false, &a.pool),
+        Command::DaemonJson(a) => match &a.check {
+            Some(file) => cmd::daemon_json::check(g, file, &a.pool),
+            None => cmd::setup::run(g, Scope::DaemonJson, None, false, &a.pool),
+        },
+    }
+}

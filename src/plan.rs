@@ -1,0 +1,775 @@
+//! Probe → steps → apply. The planner is pure: it reads a [`Probe`] and
+//! settings and returns the steps still needed, or refuses a state that is
+//! not ours or is ambiguous. [`apply`] runs the steps.
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+use crate::config::{MetadataSpec, Settings, MAX_METADATA, MIN_METADATA};
+use crate::docker::daemon_json::{self, DmWant};
+use crate::error::refused;
+use crate::exec::{self, Cmd, Runner};
+use crate::fsutil;
+use crate::lvm::size::{human, lvm_arg};
+use crate::lvm::{self, Lv, LvmState};
+use crate::ui::Ui;
+
+/// What the planner knows about the host.
+#[derive(Debug, Clone, Default)]
+pub struct Probe {
+    pub lvm: LvmState,
+    /// Size of the target device in bytes (0 when unknown).
+    pub device_size: u64,
+    /// Current profile file, if any.
+    pub profile: Option<String>,
+    /// Current daemon.json, if any.
+    pub daemon_json: Option<String>,
+    /// Old signatures to wipe first (`--force` was given and accepted).
+    pub wipe: bool,
+}
+
+/// Something a step does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Run(Cmd),
+    /// Write a file atomically with a backup.
+    Write {
+        path: PathBuf,
+        content: String,
+        old: Option<String>,
+    },
+    /// After creating a pool: report its monitoring (one `lvs`), and run
+    /// `lvchange --monitor y` when it is not monitored.
+    EnsureMonitored {
+        vg: String,
+        pool: String,
+    },
+}
+
+/// One step of the plan; `action: None` means it is already done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub name: &'static str,
+    pub action: Option<Action>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    /// True when any step has work to do.
+    pub fn changes(&self) -> bool {
+        self.steps.iter().any(|s| s.action.is_some())
+    }
+    fn todo(&mut self, name: &'static str, a: Action) {
+        self.steps.push(Step {
+            name,
+            action: Some(a),
+        });
+    }
+    fn already(&mut self, name: &'static str) {
+        self.steps.push(Step { name, action: None });
+    }
+}
+
+/// Where the pool stands on the way from a blank disk.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PoolState {
+    /// The device is not a PV.
+    Blank,
+    /// The device is a PV in no VG.
+    OrphanPv,
+    /// The VG exists and holds no LV of ours.
+    EmptyVg,
+    /// The data LV exists (linear), the metadata LV does not.
+    DataOnly,
+    /// Both LVs exist, not yet converted.
+    Unconverted,
+    /// The thin pool exists.
+    Pool(Box<Lv>),
+}
+
+/// Classify the state, refusing anything that is not ours or ambiguous.
+pub fn pool_state(lvm: &LvmState, s: &Settings, dev: &Path) -> Result<PoolState> {
+    let d = dev.display();
+    let pv = lvm.pv_on(dev);
+    let vg = lvm.vg(&s.vg);
+    let Some(vg) = vg else {
+        return Ok(match pv {
+            None => PoolState::Blank,
+            Some(p) if p.vg_name.is_empty() => PoolState::OrphanPv,
+            Some(p) => {
+                return Err(refused(format!(
+                    "{d} is a PV of volume group {}, not {}; use another disk or --vg {}",
+                    p.vg_name, s.vg, p.vg_name
+                )))
+            }
+        });
+    };
+    let vg_pvs: Vec<&str> = lvm.pvs_of(&vg.name).map(|p| p.name.as_str()).collect();
+    if pv.map(|p| p.vg_name.as_str()) != Some(vg.name.as_str()) {
+        return Err(refused(format!(
+            "volume group {} already exists on {}, not on {d}; use that disk, \
+             or choose another name with --vg",
+            s.vg,
+            vg_pvs.join(", ")
+        )));
+    }
+    let pool = lvm.lv(&s.vg, &s.pool);
+    let meta = lvm.lv(&s.vg, &s.meta_lv());
+    if let Some(p) = pool.filter(|p| p.is_thin_pool()) {
+        return Ok(PoolState::Pool(Box::new(p.clone())));
+    }
+    // From here on the pool does not exist yet: the VG must hold nothing
+    // but our own half-made LVs, on our disk alone.
+    if vg_pvs.len() > 1 {
+        return Err(refused(format!(
+            "volume group {} spans {} but has no thin pool {}; dmctl will not guess \
+             which disk is its own: finish or remove it by hand",
+            s.vg,
+            vg_pvs.join(", "),
+            s.pool_path()
+        )));
+    }
+    let ours = [s.pool.as_str(), s.meta_lv().as_str()].map(String::from);
+    let foreign: Vec<&str> = lvm
+        .lvs_of(&s.vg)
+        .filter(|l| !ours.contains(&l.name))
+        .map(|l| l.name.as_str())
+        .collect();
+    if !foreign.is_empty() {
+        return Err(refused(format!(
+            "volume group {} holds other LVs ({}) and no thin pool {}; it is not dmctl's: \
+             use another --vg",
+            s.vg,
+            foreign.join(", "),
+            s.pool_path()
+        )));
+    }
+    for lv in [pool, meta].into_iter().flatten() {
+        let plain = matches!(lv.segtype.as_str(), "linear" | "striped" | "");
+        if !plain || lv.is_open() {
+            return Err(refused(format!(
+                "LV {}/{} exists but is a {}{} LV, not a thin pool or a half-made one; \
+                 remove or rename it, or choose another --pool",
+                lv.vg_name,
+                lv.name,
+                if lv.is_open() { "open " } else { "" },
+                if lv.segtype.is_empty() {
+                    "non-linear"
+                } else {
+                    &lv.segtype
+                }
+            )));
+        }
+    }
+    Ok(match (pool, meta) {
+        (None, None) => PoolState::EmptyVg,
+        (Some(_), None) => PoolState::DataOnly,
+        (Some(_), Some(_)) => PoolState::Unconverted,
+        (None, Some(m)) => {
+            return Err(refused(format!(
+                "found {}/{} without the data LV {}; remove it (`lvremove {}/{}`) and re-run",
+                m.vg_name, m.name, s.pool, m.vg_name, m.name
+            )))
+        }
+    })
+}
+
+/// LVM's default physical extent and first-PE offset, used to predict the
+/// VG a blank disk will give.
+pub const DEFAULT_EXTENT: u64 = 4 << 20;
+pub const DEFAULT_PE_START: u64 = 1 << 20;
+
+/// Extent count and size of the VG: the real one, or the one a blank disk
+/// of `device_size` bytes will give.
+pub fn vg_geometry(lvm: &LvmState, s: &Settings, device_size: u64) -> (u64, u64) {
+    match lvm.vg(&s.vg) {
+        Some(v) => (v.extent_count, v.extent_size),
+        None => (
+            device_size.saturating_sub(DEFAULT_PE_START) / DEFAULT_EXTENT,
+            DEFAULT_EXTENT,
+        ),
+    }
+}
+
+/// Metadata LV size in bytes (whole extents), and a note when LVM's limits
+/// forced a different size than asked.
+pub fn metadata_size(s: &Settings, extents: u64, extent: u64) -> (u64, Option<String>) {
+    let wanted = match s.metadata {
+        MetadataSpec::Size(b) => return (b.div_ceil(extent) * extent, None),
+        MetadataSpec::Percent(p) => extents * u64::from(p) / 100 * extent,
+    };
+    if wanted < MIN_METADATA {
+        let b = MIN_METADATA.div_ceil(extent) * extent;
+        let note = format!(
+            "metadata: {}% of the VG is {}, below LVM's minimum; using {}",
+            match s.metadata {
+                MetadataSpec::Percent(p) => p,
+                _ => 0,
+            },
+            human(wanted),
+            human(b)
+        );
+        (b, Some(note))
+    } else if wanted > MAX_METADATA {
+        let b = MAX_METADATA / extent * extent;
+        let note = format!(
+            "metadata: {} would exceed LVM's maximum; using {}",
+            human(wanted),
+            human(b)
+        );
+        (b, Some(note))
+    } else {
+        (wanted, None)
+    }
+}
+
+fn check_fits(s: &Settings, extents: u64, extent: u64, meta: u64) -> Result<()> {
+    let data = extents * u64::from(s.data_percent) / 100;
+    let meta_ext = meta / extent;
+    // lvconvert and lvcreate --type thin-pool also allocate a spare
+    // metadata LV (lvol0_pmspare) of the same size.
+    if data == 0 || data + 2 * meta_ext > extents {
+        return Err(refused(format!(
+            "the VG is too small: {} extents of {} cannot hold {}% data plus {} metadata \
+             and its spare; use a bigger disk or lower --data-percent",
+            extents,
+            human(extent),
+            s.data_percent,
+            human(meta)
+        )));
+    }
+    Ok(())
+}
+
+/// Profile file text.
+pub fn profile_text(s: &Settings) -> String {
+    format!(
+        "# Written by dmctl: autoextend policy for the thin pool {pool}.\n\
+         # dmeventd grows the pool by {pct}% when its data or metadata use\n\
+         # reaches {thr}% (100 = never).\n\
+         activation {{\n\
+         \tthin_pool_autoextend_threshold={thr}\n\
+         \tthin_pool_autoextend_percent={pct}\n\
+         }}\n",
+        pool = s.pool_path(),
+        thr = s.autoextend_threshold,
+        pct = s.autoextend_percent
+    )
+}
+
+/// `(threshold, percent)` from a profile file, if both are set.
+pub fn parse_profile(text: &str) -> (Option<u8>, Option<u8>) {
+    let mut thr = None;
+    let mut pct = None;
+    for line in text.lines() {
+        let l = line.split('#').next().unwrap_or("").trim();
+        if let Some((k, v)) = l.split_once('=') {
+            let v = v.trim().parse().ok();
+            match k.trim() {
+                "thin_pool_autoextend_threshold" => thr = v,
+                "thin_pool_autoextend_percent" => pct = v,
+                _ => {}
+            }
+        }
+    }
+    (thr, pct)
+}
+
+fn profile_current(s: &Settings, text: Option<&str>) -> bool {
+    text.map(parse_profile) == Some((Some(s.autoextend_threshold), Some(s.autoextend_percent)))
+}
+
+fn chunk_arg(s: &Settings) -> String {
+    format!("{}K", s.chunk_size / 1024)
+}
+
+/// `--config` for lvm commands when the profile lives outside LVM's default
+/// profile directory.
+fn profile_dir_args(s: &Settings) -> Vec<String> {
+    if s.profile_dir == Path::new("/etc/lvm/profile") {
+        Vec::new()
+    } else {
+        vec![
+            "--config".into(),
+            format!("config/profile_dir=\"{}\"", s.profile_dir.display()),
+        ]
+    }
+}
+
+// The commands, one function each, as the step subcommands run them.
+
+pub fn cmd_wipefs(dev: &Path) -> Cmd {
+    Cmd::mutating("wipefs").arg("-a").arg(dev.to_string_lossy())
+}
+pub fn cmd_pvcreate(dev: &Path) -> Cmd {
+    Cmd::mutating("pvcreate").arg(dev.to_string_lossy())
+}
+pub fn cmd_vgcreate(s: &Settings, dev: &Path) -> Cmd {
+    Cmd::mutating("vgcreate")
+        .arg(&s.vg)
+        .arg(dev.to_string_lossy())
+}
+pub fn cmd_lvcreate_data(s: &Settings) -> Cmd {
+    Cmd::mutating("lvcreate")
+        .args(["-y", "--wipesignatures", "y", "-n", &s.pool, &s.vg, "-l"])
+        .arg(format!("{}%VG", s.data_percent))
+}
+/// Classic `-l N%VG` when the percentage stands, exact bytes otherwise.
+pub fn cmd_lvcreate_meta(s: &Settings, bytes: u64, clamped: bool) -> Cmd {
+    let c = Cmd::mutating("lvcreate").args(["-y", "--wipesignatures", "y", "-n"]);
+    let c = c.arg(s.meta_lv()).arg(&s.vg);
+    match (&s.metadata, clamped) {
+        (MetadataSpec::Percent(p), false) => c.arg("-l").arg(format!("{p}%VG")),
+        _ => c.arg("-L").arg(lvm_arg(bytes)),
+    }
+}
+pub fn cmd_lvconvert(s: &Settings) -> Cmd {
+    Cmd::mutating("lvconvert")
+        .args(["-y", "--zero", "n", "-c"])
+        .arg(chunk_arg(s))
+        .arg("--thinpool")
+        .arg(s.pool_path())
+        .arg("--poolmetadata")
+        .arg(format!("{}/{}", s.vg, s.meta_lv()))
+}
+/// Data, metadata, pool and profile link in one lvm process.
+pub fn cmd_lvcreate_pool(s: &Settings, meta: u64) -> Cmd {
+    Cmd::mutating("lvcreate")
+        .args(profile_dir_args(s))
+        .args(["-y", "--type", "thin-pool", "-n", &s.pool, "-l"])
+        .arg(format!("{}%VG", s.data_percent))
+        .arg("--poolmetadatasize")
+        .arg(lvm_arg(meta))
+        .arg("--chunksize")
+        .arg(chunk_arg(s))
+        .args(["--zero", "n", "--wipesignatures", "y", "--metadataprofile"])
+        .arg(s.profile_name())
+        .arg(&s.vg)
+}
+pub fn cmd_attach_profile(s: &Settings) -> Cmd {
+    Cmd::mutating("lvchange")
+        .args(profile_dir_args(s))
+        .arg("--metadataprofile")
+        .arg(s.profile_name())
+        .arg(s.pool_path())
+}
+pub fn cmd_monitor(s: &Settings) -> Cmd {
+    Cmd::mutating("lvchange")
+        .args(["--monitor", "y"])
+        .arg(s.pool_path())
+}
+pub fn cmd_activate(s: &Settings) -> Cmd {
+    Cmd::mutating("lvchange").arg("-ay").arg(s.pool_path())
+}
+
+/// Which part of the job to plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything, with the fewest lvm processes.
+    Setup,
+    Pvcreate,
+    Vgcreate,
+    Lvcreate,
+    Lvconvert,
+    Profile,
+    DaemonJson,
+}
+
+/// Plan `scope` from `probe`. `dev` is the disk (None for the steps that
+/// work on an existing VG).
+pub fn plan(scope: Scope, probe: &Probe, s: &Settings, dev: Option<&Path>) -> Result<Plan> {
+    let mut p = Plan::default();
+    let state = match dev {
+        Some(d) => pool_state(&probe.lvm, s, d)?,
+        None => state_without_device(&probe.lvm, s)?,
+    };
+    let (extents, extent) = vg_geometry(&probe.lvm, s, probe.device_size);
+    let (meta, note) = metadata_size(s, extents, extent);
+    let needs_lvs = matches!(
+        state,
+        PoolState::Blank | PoolState::OrphanPv | PoolState::EmptyVg | PoolState::DataOnly
+    );
+    if needs_lvs && matches!(scope, Scope::Setup | Scope::Lvcreate) {
+        if let Some(n) = &note {
+            p.warnings.push(n.clone());
+        }
+        if !matches!(state, PoolState::DataOnly) {
+            check_fits(s, extents, extent, meta)?;
+        }
+    }
+    let need_dev = || dev.context("this step needs the DEVICE argument");
+
+    // Later steps need the earlier ones; a step subcommand run out of
+    // order says which one comes first.
+    let require = |done: bool, what: &str| -> Result<()> {
+        if done {
+            Ok(())
+        } else {
+            Err(refused(format!(
+                "{what} does not exist yet: run `dmctl setup` or the earlier steps first"
+            )))
+        }
+    };
+
+    match scope {
+        Scope::Setup => {
+            if probe.wipe && matches!(state, PoolState::Blank) {
+                p.todo("wipefs", Action::Run(cmd_wipefs(need_dev()?)));
+            }
+            // Write the profile first: lvcreate links it by name.
+            plan_profile_file(&mut p, s, probe);
+            match &state {
+                PoolState::Blank | PoolState::OrphanPv => {
+                    p.todo("vgcreate", Action::Run(cmd_vgcreate(s, need_dev()?)));
+                    p.todo("lvcreate", Action::Run(cmd_lvcreate_pool(s, meta)));
+                    p.todo("monitor", monitor_check(s));
+                }
+                PoolState::EmptyVg => {
+                    p.already("vgcreate");
+                    p.todo("lvcreate", Action::Run(cmd_lvcreate_pool(s, meta)));
+                    p.todo("monitor", monitor_check(s));
+                }
+                PoolState::DataOnly | PoolState::Unconverted => {
+                    p.already("vgcreate");
+                    if state == PoolState::DataOnly {
+                        p.todo(
+                            "lvcreate-metadata",
+                            Action::Run(cmd_lvcreate_meta(s, meta, note.is_some())),
+                        );
+                    }
+                    p.todo("lvconvert", Action::Run(cmd_lvconvert(s)));
+                    p.todo("profile-attach", Action::Run(cmd_attach_profile(s)));
+                    p.todo("monitor", monitor_check(s));
+                }
+                PoolState::Pool(lv) => {
+                    p.already("vgcreate");
+                    p.already("lvcreate");
+                    pool_settings_warnings(&mut p, s, lv);
+                    plan_existing_pool(&mut p, s, lv);
+                }
+            }
+            plan_daemon_json(&mut p, s, probe)?;
+        }
+        Scope::Pvcreate => match state {
+            PoolState::Blank => {
+                if probe.wipe {
+                    p.todo("wipefs", Action::Run(cmd_wipefs(need_dev()?)));
+                }
+                p.todo("pvcreate", Action::Run(cmd_pvcreate(need_dev()?)));
+            }
+            _ => p.already("pvcreate"),
+        },
+        Scope::Vgcreate => match state {
+            PoolState::Blank => {
+                return Err(refused(format!(
+                    "{} is not a PV yet: run `dmctl pvcreate {}` first",
+                    need_dev()?.display(),
+                    need_dev()?.display()
+                )))
+            }
+            PoolState::OrphanPv => p.todo("vgcreate", Action::Run(cmd_vgcreate(s, need_dev()?))),
+            _ => p.already("vgcreate"),
+        },
+        Scope::Lvcreate => {
+            require(
+                !matches!(state, PoolState::Blank | PoolState::OrphanPv),
+                &format!("volume group {}", s.vg),
+            )?;
+            match state {
+                PoolState::EmptyVg => {
+                    check_fits(s, extents, extent, meta)?;
+                    p.todo("lvcreate-data", Action::Run(cmd_lvcreate_data(s)));
+                    p.todo(
+                        "lvcreate-metadata",
+                        Action::Run(cmd_lvcreate_meta(s, meta, note.is_some())),
+                    );
+                }
+                PoolState::DataOnly => {
+                    p.already("lvcreate-data");
+                    p.todo(
+                        "lvcreate-metadata",
+                        Action::Run(cmd_lvcreate_meta(s, meta, note.is_some())),
+                    );
+                }
+                _ => {
+                    p.already("lvcreate-data");
+                    p.already("lvcreate-metadata");
+                }
+            }
+        }
+        Scope::Lvconvert => match state {
+            PoolState::Unconverted => p.todo("lvconvert", Action::Run(cmd_lvconvert(s))),
+            PoolState::Pool(_) => p.already("lvconvert"),
+            _ => require(
+                false,
+                &format!("the LVs {} and {}/{}", s.pool_path(), s.vg, s.meta_lv()),
+            )?,
+        },
+        Scope::Profile => {
+            let PoolState::Pool(lv) = &state else {
+                return require(false, &format!("thin pool {}", s.pool_path())).map(|_| p);
+            };
+            plan_profile_file(&mut p, s, probe);
+            plan_existing_pool(&mut p, s, lv);
+        }
+        Scope::DaemonJson => {
+            if !matches!(state, PoolState::Pool(_)) {
+                p.warnings.push(format!(
+                    "thin pool {} does not exist yet; Docker will not start until it does",
+                    s.pool_path()
+                ));
+            }
+            plan_daemon_json(&mut p, s, probe)?;
+        }
+    }
+    Ok(p)
+}
+
+/// The state when no device is named: from the VG alone.
+fn state_without_device(lvm: &LvmState, s: &Settings) -> Result<PoolState> {
+    match lvm.vg(&s.vg) {
+        None => Ok(PoolState::Blank),
+        Some(_) => {
+            let dev = lvm
+                .pvs_of(&s.vg)
+                .next()
+                .map(|p| PathBuf::from(&p.name))
+                .context("the VG lists no PV")?;
+            pool_state(lvm, s, &dev)
+        }
+    }
+}
+
+fn monitor_check(s: &Settings) -> Action {
+    Action::EnsureMonitored {
+        vg: s.vg.clone(),
+        pool: s.pool.clone(),
+    }
+}
+
+fn plan_profile_file(p: &mut Plan, s: &Settings, probe: &Probe) {
+    if profile_current(s, probe.profile.as_deref()) {
+        p.already("profile-file");
+    } else {
+        p.todo(
+            "profile-file",
+            Action::Write {
+                path: s.profile_path(),
+                content: profile_text(s),
+                old: probe.profile.clone(),
+            },
+        );
+    }
+    if s.autoextend_threshold == 100 {
+        p.warnings.push(format!(
+            "autoextend-threshold 100 turns autoextend off: {} will fill up and stop",
+            s.pool_path()
+        ));
+    }
+}
+
+fn plan_existing_pool(p: &mut Plan, s: &Settings, lv: &Lv) {
+    if !lv.active {
+        p.todo("activate", Action::Run(cmd_activate(s)));
+    }
+    if lv.profile == s.profile_name() {
+        p.already("profile-attach");
+    } else {
+        p.todo("profile-attach", Action::Run(cmd_attach_profile(s)));
+    }
+    if !lv.active {
+        p.todo("monitor", monitor_check(s));
+    } else if lv.is_monitored() {
+        p.already("monitor");
+    } else {
+        p.todo("monitor", Action::Run(cmd_monitor(s)));
+    }
+}
+
+/// Settings an existing pool cannot take on by a re-run: say so.
+fn pool_settings_warnings(p: &mut Plan, s: &Settings, lv: &Lv) {
+    if let Some(c) = lv.chunk_size {
+        if c != s.chunk_size {
+            p.warnings.push(format!(
+                "{} has chunk size {}, not {}; a pool's chunk size cannot change",
+                s.pool_path(),
+                human(c),
+                human(s.chunk_size)
+            ));
+        }
+    }
+    if lv.zeroing() {
+        p.warnings.push(format!(
+            "{} zeroes new blocks (slower); `lvchange --zero n {}` turns it off",
+            s.pool_path(),
+            s.pool_path()
+        ));
+    }
+}
+
+fn plan_daemon_json(p: &mut Plan, s: &Settings, probe: &Probe) -> Result<()> {
+    let want = DmWant {
+        thinpooldev: s.thinpooldev(),
+        basesize: s.basesize.clone(),
+        fs: s.fs.clone(),
+    };
+    let merged = daemon_json::merge_devicemapper(probe.daemon_json.as_deref(), &want)
+        .map_err(|e| refused(format!("{}: {e}", s.daemon_json.display())))?;
+    p.warnings.extend(merged.warnings);
+    if merged.changed {
+        p.todo(
+            "daemon-json",
+            Action::Write {
+                path: s.daemon_json.clone(),
+                content: merged.text,
+                old: probe.daemon_json.clone(),
+            },
+        );
+    } else {
+        p.already("daemon-json");
+    }
+    Ok(())
+}
+
+/// What happened to one step, for `--format json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StepReport {
+    pub name: &'static str,
+    /// `done`, `already` or `skipped` (dry run).
+    pub action: &'static str,
+    /// argv of the command run, if the step runs one.
+    pub command: Option<Vec<String>>,
+    /// File written, if the step writes one.
+    pub path: Option<PathBuf>,
+}
+
+fn report(step: &Step, action: &'static str) -> StepReport {
+    let (command, path) = match &step.action {
+        Some(Action::Run(c)) => (Some(c.argv()), None),
+        Some(Action::Write { path, .. }) => (None, Some(path.clone())),
+        _ => (None, None),
+    };
+    StepReport {
+        name: step.name,
+        action,
+        command,
+        path,
+    }
+}
+
+/// File mode for new files dmctl writes.
+const NEW_FILE_MODE: u32 = 0o644;
+
+/// Run the plan. In a dry run (the runner says so), nothing is written and
+/// mutating commands are not run; every step is reported `skipped`.
+pub fn apply(plan: &Plan, r: &dyn Runner, ui: &Ui) -> Result<(Vec<StepReport>, Vec<String>)> {
+    let mut reports = Vec::new();
+    let mut warnings = Vec::new();
+    let dry = r.is_dry_run();
+    for step in &plan.steps {
+        let Some(action) = &step.action else {
+            reports.push(report(step, "already"));
+            continue;
+        };
+        if dry {
+            reports.push(report(step, "skipped"));
+            continue;
+        }
+        match action {
+            Action::Run(cmd) => {
+                ui.step(&format!("{}: {cmd}", step.name));
+                exec::run(r, cmd).with_context(|| resume_hint(step.name))?;
+                ui.done(&format!("{}: done", step.name));
+                reports.push(report(step, "done"));
+            }
+            Action::Write { path, content, .. } => {
+                ui.step(&format!("{}: writing {}", step.name, path.display()));
+                let backup = fsutil::write_atomic(path, content, NEW_FILE_MODE)
+                    .with_context(|| resume_hint(step.name))?;
+                if let Some(b) = backup {
+                    ui.info(&format!(
+                        "{}: previous file kept as {}",
+                        step.name,
+                        b.display()
+                    ));
+                }
+                ui.done(&format!("{}: wrote {}", step.name, path.display()));
+                reports.push(report(step, "done"));
+            }
+            Action::EnsureMonitored { vg, pool } => {
+                ui.step(&format!(
+                    "{}: checking dmeventd monitoring of {vg}/{pool}",
+                    step.name
+                ));
+                let lv = lvm::lv_report(r, vg, pool).with_context(|| resume_hint(step.name))?;
+                if lv.is_monitored() {
+                    ui.done(&format!("{}: {vg}/{pool} is monitored", step.name));
+                    reports.push(report(step, "already"));
+                } else {
+                    let cmd = Cmd::mutating("lvchange")
+                        .args(["--monitor", "y"])
+                        .arg(format!("{vg}/{pool}"));
+                    exec::run(r, &cmd).with_context(|| resume_hint(step.name))?;
+                    let lv = lvm::lv_report(r, vg, pool)?;
+                    if !lv.is_monitored() {
+                        warnings.push(format!(
+                            "{vg}/{pool} is still not monitored ({:?}): autoextend will never fire; \
+                             check that dmeventd is installed and lvm.conf has monitoring=1",
+                            lv.monitor
+                        ));
+                    }
+                    ui.done(&format!("{}: monitoring turned on", step.name));
+                    reports.push(StepReport {
+                        command: Some(cmd.argv()),
+                        ..report(step, "done")
+                    });
+                }
+            }
+        }
+    }
+    Ok((reports, warnings))
+}
+
+fn resume_hint(step: &str) -> String {
+    format!("step {step} failed; fix the cause and re-run: dmctl resumes where it stopped")
+}
+
+/// The dry-run listing: each command, and each file's content or diff.
+pub fn describe(plan: &Plan) -> String {
+    let mut out = String::new();
+    for step in &plan.steps {
+        match &step.action {
+            None => out.push_str(&format!("# {}: already done\n", step.name)),
+            Some(Action::Run(c)) => out.push_str(&format!("{c}\n")),
+            Some(Action::EnsureMonitored { vg, pool }) => out.push_str(&format!(
+                "{}\n# then, if {vg}/{pool} is not monitored:\n{}\n",
+                lvm::lvs_cmd(vg, pool),
+                Cmd::mutating("lvchange")
+                    .args(["--monitor", "y"])
+                    .arg(format!("{vg}/{pool}"))
+            )),
+            Some(Action::Write { path, content, old }) => {
+                let name = path.display().to_string();
+                match old {
+                    None => out.push_str(&format!("# new file {name}:\n{content}")),
+                    Some(o) => {
+                        let diff = similar::TextDiff::from_lines(o.as_str(), content.as_str());
+                        out.push_str(
+                            &diff
+                                .unified_diff()
+                                .header(&name, &format!("{name} (new)"))
+                                .to_string(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out
+}
