@@ -122,8 +122,8 @@ pub struct StepArgs {
 #[derive(Args, Debug, Clone)]
 pub struct DaemonJsonArgs {
     /// Only validate FILE (default: the daemon.json path); write nothing
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
-    pub check: Option<PathBuf>,
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    pub check: Option<Option<PathBuf>>,
     #[command(flatten)]
     pub pool: PoolOpts,
 }

@@ -36,7 +36,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Lvconvert(a) => cmd::setup::run(g, Scope::Lvconvert, None, false, &a.pool),
         Command::Profile(a) => cmd::setup::run(g, Scope::Profile, None, false, &a.pool),
         Command::DaemonJson(a) => match &a.check {
-            Some(file) => cmd::daemon_json::check(g, file, &a.pool),
+            Some(file) => cmd::daemon_json::check(g, file.as_deref(), &a.pool),
             None => cmd::setup::run(g, Scope::DaemonJson, None, false, &a.pool),
         },
     }

@@ -8,11 +8,10 @@ use crate::config;
 use crate::docker::daemon_json;
 use crate::error::{exit, refused};
 
-pub fn check(g: &GlobalOpts, file: &Path, opts: &PoolOpts) -> Result<i32> {
-    let path = if file.as_os_str().is_empty() {
-        config::settings(g.config.as_deref(), opts)?.daemon_json
-    } else {
-        file.to_path_buf()
+pub fn check(g: &GlobalOpts, file: Option<&Path>, opts: &PoolOpts) -> Result<i32> {
+    let path = match file {
+        Some(f) => f.to_path_buf(),
+        None => config::settings(g.config.as_deref(), opts)?.daemon_json,
     };
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;

@@ -1,0 +1,199 @@
+//! CLI behaviour that needs no root and no device: usage errors, invalid
+//! input, help text, `daemon-json --check`.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::io::Write;
+
+fn dmctl() -> Command {
+    let mut c = Command::cargo_bin("dmctl").unwrap();
+    // Never read the host's real config in tests.
+    c.env("DMCTL_CONFIG", "/dev/null");
+    c
+}
+
+/// Every subcommand path, for the help checks.
+const SUBCOMMANDS: &[&str] = &[
+    "setup",
+    "pvcreate",
+    "vgcreate",
+    "lvcreate",
+    "lvconvert",
+    "profile",
+    "daemon-json",
+];
+
+#[test]
+fn usage_errors_exit_2() {
+    dmctl().assert().code(2);
+    dmctl()
+        .arg("setup")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("DEVICE"));
+    dmctl()
+        .args(["setup", "/dev/null", "--data-percent", "lots"])
+        .assert()
+        .code(2);
+    dmctl()
+        .args([
+            "setup",
+            "/dev/null",
+            "--metadata-size",
+            "1G",
+            "--metadata-percent",
+            "2",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+    dmctl()
+        .args(["setup", "/dev/null", "--fs", "btrfs"])
+        .assert()
+        .code(2);
+    dmctl().arg("frobnicate").assert().code(2);
+}
+
+#[test]
+fn invalid_settings_are_refused_with_3_before_anything_runs() {
+    dmctl()
+        .args([
+            "setup",
+            "/dev/null",
+            "--autoextend-threshold",
+            "40",
+            "--chunk-size",
+            "100K",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "autoextend-threshold 40 must be 50..100",
+        ))
+        .stderr(predicate::str::contains("chunk-size 100 KiB"));
+    dmctl()
+        .args(["setup", "/dev/null", "--vg", "bad name"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("VG name \"bad name\""));
+}
+
+#[test]
+fn bad_config_file_is_refused_and_flags_win() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("dmctl.toml");
+    std::fs::write(&cfg, "vg-name = \"x\"\n").unwrap();
+    dmctl()
+        .args(["setup", "/dev/null", "--config"])
+        .arg(&cfg)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("vg-name"));
+    // A file value that is invalid is overridden by a valid flag: the
+    // settings are resolved by `daemon-json --check` (no FILE), which then
+    // checks the file the settings name.
+    std::fs::write(&cfg, "autoextend-threshold = 10\n").unwrap();
+    let dj = dir.path().join("daemon.json");
+    std::fs::write(&dj, "{}\n").unwrap();
+    let check = |extra: &[&str]| {
+        let mut c = dmctl();
+        c.args(["daemon-json", "--check", "--config"])
+            .arg(&cfg)
+            .arg("--daemon-json")
+            .arg(&dj)
+            .args(extra);
+        c.assert()
+    };
+    check(&[])
+        .code(3)
+        .stderr(predicate::str::contains("autoextend-threshold 10"));
+    check(&["--autoextend-threshold", "80"]).code(0);
+}
+
+#[test]
+fn daemon_json_check_validates_a_file() {
+    let mut good = tempfile::NamedTempFile::new().unwrap();
+    writeln!(
+        good,
+        r#"{{"storage-driver": "devicemapper", "storage-opts": ["dm.thinpooldev=/dev/mapper/docker-thinpool", "dm.use_deferred_removal=true"]}}"#
+    )
+    .unwrap();
+    dmctl()
+        .args(["daemon-json", "--check"])
+        .arg(good.path())
+        .assert()
+        .code(0);
+    let mut bad = tempfile::NamedTempFile::new().unwrap();
+    writeln!(
+        bad,
+        r#"{{"storage-driver": "devicemapper", "storage-opts": ["dm.fs=btrfs", "dm.min_free_space=10"]}}"#
+    )
+    .unwrap();
+    dmctl()
+        .args(["daemon-json", "--format", "json", "--check"])
+        .arg(bad.path())
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("\"valid\":false"))
+        .stderr(predicate::str::contains("dm.fs"))
+        .stderr(predicate::str::contains("dm.min_free_space"));
+    let mut broken = tempfile::NamedTempFile::new().unwrap();
+    writeln!(broken, "{{\"storage-driver\": ").unwrap();
+    dmctl()
+        .args(["daemon-json", "--check"])
+        .arg(broken.path())
+        .assert()
+        .code(3);
+}
+
+fn help_of(args: &[&str]) -> String {
+    let out = dmctl()
+        .args(args)
+        .arg("--help")
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?} --help failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn help_fits_80_columns_and_has_examples() {
+    let top = help_of(&[]);
+    assert!(top.contains("Exit status:"), "{top}");
+    for line in top.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "dmctl --help line too long: {line:?}"
+        );
+    }
+    for sub in SUBCOMMANDS {
+        let h = help_of(&[sub]);
+        assert!(h.contains("Example:"), "{sub} --help has no example");
+        for line in h.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "{sub} --help line too long: {line:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_subcommand_is_in_the_help_test_list() {
+    let top = help_of(&[]);
+    let listed: Vec<&str> = top
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .split("Options:")
+        .next()
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| *w != "help")
+        .collect();
+    for w in &listed {
+        assert!(SUBCOMMANDS.contains(w), "{w} missing from SUBCOMMANDS");
+    }
+}
