@@ -291,7 +291,10 @@ pub fn check(f: &DeviceFacts, lvm: &LvmState, vg: &str) -> Vec<Problem> {
             // The PV label LVM itself reports on; judged above.
         } else {
             v.push(Problem {
-                problem: format!("{dev} has a {} signature at offset {}", s.kind, s.offset),
+                problem: format!(
+                    "{dev} has an existing {} signature at offset {}",
+                    s.kind, s.offset
+                ),
                 fix: "if it holds nothing you need, re-run with --force to wipe old signatures"
                     .into(),
                 forceable: true,

@@ -97,17 +97,16 @@ pub enum PoolState {
 pub fn pool_state(lvm: &LvmState, s: &Settings, dev: &Path) -> Result<PoolState> {
     let d = dev.display();
     let pv = lvm.pv_on(dev);
-    let vg = lvm.vg(&s.vg);
-    let Some(vg) = vg else {
+    if let Some(p) = pv.filter(|p| !p.vg_name.is_empty() && p.vg_name != s.vg) {
+        return Err(refused(format!(
+            "{d} is a PV of volume group {}, not {}; use another disk or --vg {}",
+            p.vg_name, s.vg, p.vg_name
+        )));
+    }
+    let Some(vg) = lvm.vg(&s.vg) else {
         return Ok(match pv {
             None => PoolState::Blank,
-            Some(p) if p.vg_name.is_empty() => PoolState::OrphanPv,
-            Some(p) => {
-                return Err(refused(format!(
-                    "{d} is a PV of volume group {}, not {}; use another disk or --vg {}",
-                    p.vg_name, s.vg, p.vg_name
-                )))
-            }
+            Some(_) => PoolState::OrphanPv,
         });
     };
     let vg_pvs: Vec<&str> = lvm.pvs_of(&vg.name).map(|p| p.name.as_str()).collect();
@@ -362,7 +361,9 @@ pub fn cmd_lvcreate_pool(s: &Settings, meta: u64) -> Cmd {
         .arg(lvm_arg(meta))
         .arg("--chunksize")
         .arg(chunk_arg(s))
-        .args(["--zero", "n", "--wipesignatures", "y", "--metadataprofile"])
+        // lvcreate refuses --wipesignatures with thin pools (it always
+        // wipes the metadata LV itself).
+        .args(["--zero", "n", "--metadataprofile"])
         .arg(s.profile_name())
         .arg(&s.vg)
 }
@@ -399,9 +400,14 @@ pub enum Scope {
 /// work on an existing VG).
 pub fn plan(scope: Scope, probe: &Probe, s: &Settings, dev: Option<&Path>) -> Result<Plan> {
     let mut p = Plan::default();
-    let state = match dev {
-        Some(d) => pool_state(&probe.lvm, s, d)?,
-        None => state_without_device(&probe.lvm, s)?,
+    let state = match (scope, dev) {
+        // Making a PV concerns the disk alone, whatever VG is configured.
+        (Scope::Pvcreate, Some(d)) => match probe.lvm.pv_on(d) {
+            None => PoolState::Blank,
+            Some(_) => PoolState::OrphanPv,
+        },
+        (_, Some(d)) => pool_state(&probe.lvm, s, d)?,
+        (_, None) => state_without_device(&probe.lvm, s)?,
     };
     let (extents, extent) = vg_geometry(&probe.lvm, s, probe.device_size);
     let (meta, note) = metadata_size(s, extents, extent);
@@ -945,7 +951,7 @@ mod tests {
         assert_eq!(
             cmd_of(&p, "lvcreate"),
             "lvcreate -y --type thin-pool -n thinpool -l 95%VG --poolmetadatasize 20971520b \
-             --chunksize 512K --zero n --wipesignatures y --metadataprofile docker-thinpool docker"
+             --chunksize 512K --zero n --metadataprofile docker-thinpool docker"
         );
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
     }
@@ -1185,6 +1191,9 @@ mod tests {
         let dev = Some(Path::new(DEV));
         let p = plan(Scope::Pvcreate, &probe(0), &s, dev).unwrap();
         assert_eq!(cmd_of(&p, "pvcreate"), "pvcreate /dev/vdb");
+        // Another disk already holding VG docker does not matter to pvcreate.
+        let p = plan(Scope::Pvcreate, &probe(6), &s, Some(Path::new("/dev/vdc"))).unwrap();
+        assert_eq!(cmd_of(&p, "pvcreate"), "pvcreate /dev/vdc");
         assert!(!plan(Scope::Pvcreate, &probe(1), &s, dev).unwrap().changes());
         let p = plan(Scope::Vgcreate, &probe(1), &s, dev).unwrap();
         assert_eq!(cmd_of(&p, "vgcreate"), "vgcreate docker /dev/vdb");
@@ -1321,6 +1330,153 @@ mod tests {
             "{d0}"
         );
         assert!(d0.contains("lvchange --monitor y docker/thinpool"), "{d0}");
+    }
+
+    macro_rules! real {
+        ($state:literal) => {
+            include_str!(concat!(
+                "../tests/fixtures/vm/",
+                $state,
+                "--fullreport-selected.out"
+            ))
+        };
+    }
+
+    /// Plans from LVM states captured on the real kernel (tests/fixtures/vm).
+    #[test]
+    fn real_states_plan_as_expected() {
+        let cases: [(&str, &str, &[&str]); 8] = [
+            (
+                "blank",
+                real!("blank"),
+                &[
+                    "profile-file",
+                    "vgcreate",
+                    "lvcreate",
+                    "monitor",
+                    "daemon-json",
+                ],
+            ),
+            (
+                "pv-only",
+                real!("pv-only"),
+                &[
+                    "profile-file",
+                    "vgcreate",
+                    "lvcreate",
+                    "monitor",
+                    "daemon-json",
+                ],
+            ),
+            (
+                "vg-only",
+                real!("vg-only"),
+                &["profile-file", "lvcreate", "monitor", "daemon-json"],
+            ),
+            (
+                "data-lv-only",
+                real!("data-lv-only"),
+                &[
+                    "profile-file",
+                    "lvcreate-metadata",
+                    "lvconvert",
+                    "profile-attach",
+                    "monitor",
+                    "daemon-json",
+                ],
+            ),
+            (
+                "unconverted",
+                real!("lvs-unconverted"),
+                &[
+                    "profile-file",
+                    "lvconvert",
+                    "profile-attach",
+                    "monitor",
+                    "daemon-json",
+                ],
+            ),
+            (
+                "pool",
+                real!("pool"),
+                &["profile-file", "profile-attach", "daemon-json"],
+            ),
+            (
+                "pool-profile",
+                real!("pool-profile"),
+                &["profile-file", "daemon-json"],
+            ),
+            (
+                "pool-inactive",
+                real!("pool-inactive"),
+                &["profile-file", "activate", "monitor", "daemon-json"],
+            ),
+        ];
+        for (name, json, want) in cases {
+            let lvm = LvmState::from_report(json).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+            let pr = Probe {
+                lvm,
+                device_size: GIB2,
+                ..Default::default()
+            };
+            let p = setup(&pr).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+            let names: Vec<String> = todo(&p)
+                .iter()
+                .map(|t| t.split(':').next().unwrap().to_string())
+                .collect();
+            assert_eq!(names, want, "{name}");
+        }
+        // A pool holding a thin LV (docker's or overlay2's) is still ours.
+        let lvm = LvmState::from_report(real!("pool-thin-lv")).unwrap();
+        assert_eq!(lvm.thin_volumes("docker", "thinpool").count(), 1);
+        let pr = Probe {
+            lvm,
+            device_size: GIB2,
+            ..probe(6)
+        };
+        assert!(!setup(&pr).unwrap().changes());
+        // The other VG's disk is refused; ours is fine.
+        let lvm = LvmState::from_report(real!("other-vg")).unwrap();
+        let pr = Probe {
+            lvm,
+            device_size: GIB2,
+            ..probe(6)
+        };
+        let e = plan(Scope::Setup, &pr, &settings(), Some(Path::new("/dev/vdc"))).unwrap_err();
+        assert!(e.to_string().contains("PV of volume group other"), "{e}");
+        assert!(!setup(&pr).unwrap().changes());
+    }
+
+    #[test]
+    fn real_pool_fields() {
+        let lvm = LvmState::from_report(real!("pool-profile")).unwrap();
+        let vg = lvm.vg("docker").unwrap();
+        assert_eq!(
+            (vg.extent_count, vg.extent_size, vg.free_count),
+            (511, EXT, 16)
+        );
+        let lv = lvm.lv("docker", "thinpool").unwrap();
+        assert!(lv.is_thin_pool() && lv.active && lv.is_monitored() && !lv.zeroing());
+        assert_eq!(lv.size, 2034237440);
+        assert_eq!(lv.metadata_size, Some(20971520));
+        assert_eq!(lv.chunk_size, Some(512 << 10));
+        assert_eq!(lv.profile, "docker-thinpool");
+        assert_eq!(lv.when_full, "queue");
+        assert_eq!(lv.data_percent, Some(0.0));
+        // The metadata size dmctl computes for the short recipe equals what
+        // the classic `-l 1%VG` gave on the same disk.
+        let (m, note) = metadata_size(&settings(), vg.extent_count, vg.extent_size);
+        assert_eq!((m, note), (20971520, None));
+        let (ext, _) = vg_geometry(&LvmState::default(), &settings(), GIB2);
+        assert_eq!(
+            ext, vg.extent_count,
+            "predicted VG size of a blank 2 GiB disk"
+        );
+        let inactive = LvmState::from_report(real!("pool-inactive")).unwrap();
+        let lv = inactive.lv("docker", "thinpool").unwrap();
+        assert!(!lv.active && !lv.is_monitored());
+        let orphan = LvmState::from_report(real!("pv-only")).unwrap();
+        assert_eq!(orphan.pv_on(Path::new("/dev/vdb")).unwrap().vg_name, "");
     }
 
     fn lvs_json(monitor: &str) -> String {

@@ -163,7 +163,7 @@ umount /mnt/x
 refuse "ext4 signature" /dev/vdc
 assert_contains "$LAST_ERR" "ext4 signature" "ext4: named"
 assert_contains "$LAST_ERR" "--force" "ext4: names the fix"
-assert_rc 0 dmctl setup /dev/vdc --vg forced --daemon-json /tmp/forced.json
+assert_rc 0 dmctl setup /dev/vdc --force --vg forced --daemon-json /tmp/forced.json
 assert_eq "" "$(wipefs -n /dev/vdc | grep -v LVM2_member | sed 1d)" "--force: only the PV label remains"
 check_pool forced thinpool "--force"
 reset_disk /dev/vdc
