@@ -241,10 +241,7 @@ mod tests {
             split_dm_name("docker--vg-thin--pool"),
             pair("docker-vg", "thin-pool")
         );
-        assert_eq!(
-            lv_of_mapper_path("/dev/mapper/a--b-c"),
-            pair("a-b", "c")
-        );
+        assert_eq!(lv_of_mapper_path("/dev/mapper/a--b-c"), pair("a-b", "c"));
         for (vg, lv) in [("a-b-c", "d--e"), ("x", "y-"), ("v.1", "p_2")] {
             assert_eq!(split_dm_name(&dm_name(vg, lv)), pair(vg, lv));
         }
@@ -259,7 +256,10 @@ mod tests {
         assert!(l.starts_with("docker-thinpool-tpool: "));
         let l = pool_status_line(STATUS_ALL, "docker-thinpool").unwrap();
         assert!(l.starts_with("docker-thinpool: "));
-        assert_eq!(pool_status_line("No devices found\n", "docker-thinpool"), None);
+        assert_eq!(
+            pool_status_line("No devices found\n", "docker-thinpool"),
+            None
+        );
         assert_eq!(pool_status_line(STATUS_ALL, "docker-thin"), None);
     }
 

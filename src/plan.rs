@@ -45,6 +45,11 @@ pub enum Action {
         vg: String,
         pool: String,
     },
+    /// Delete a file (teardown); `old` is its current content.
+    Remove {
+        path: PathBuf,
+        old: String,
+    },
 }
 
 /// One step of the plan; `action: None` means it is already done.
@@ -65,13 +70,13 @@ impl Plan {
     pub fn changes(&self) -> bool {
         self.steps.iter().any(|s| s.action.is_some())
     }
-    fn todo(&mut self, name: &'static str, a: Action) {
+    pub fn todo(&mut self, name: &'static str, a: Action) {
         self.steps.push(Step {
             name,
             action: Some(a),
         });
     }
-    fn already(&mut self, name: &'static str) {
+    pub fn already(&mut self, name: &'static str) {
         self.steps.push(Step { name, action: None });
     }
 }
@@ -652,7 +657,9 @@ pub struct StepReport {
 fn report(step: &Step, action: &'static str) -> StepReport {
     let (command, path) = match &step.action {
         Some(Action::Run(c)) => (Some(c.argv()), None),
-        Some(Action::Write { path, .. }) => (None, Some(path.clone())),
+        Some(Action::Write { path, .. }) | Some(Action::Remove { path, .. }) => {
+            (None, Some(path.clone()))
+        }
         _ => (None, None),
     };
     StepReport {
@@ -700,6 +707,20 @@ pub fn apply(plan: &Plan, r: &dyn Runner, ui: &Ui) -> Result<(Vec<StepReport>, V
                     ));
                 }
                 ui.done(&format!("{}: wrote {}", step.name, path.display()));
+                reports.push(report(step, "done"));
+            }
+            Action::Remove { path, .. } => {
+                ui.step(&format!("{}: removing {}", step.name, path.display()));
+                match std::fs::remove_file(path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(e)
+                            .with_context(|| format!("removing {}", path.display()))
+                            .with_context(|| resume_hint(step.name))
+                    }
+                }
+                ui.done(&format!("{}: removed {}", step.name, path.display()));
                 reports.push(report(step, "done"));
             }
             Action::EnsureMonitored { vg, pool } => {
@@ -754,6 +775,12 @@ pub fn describe(plan: &Plan) -> String {
                     .args(["--monitor", "y"])
                     .arg(format!("{vg}/{pool}"))
             )),
+            Some(Action::Remove { path, old }) => {
+                let name = path.display().to_string();
+                let diff = similar::TextDiff::from_lines(old.as_str(), "");
+                out.push_str(&format!("rm {}\n", crate::exec::shell_quote(&name)));
+                out.push_str(&diff.unified_diff().header(&name, "/dev/null").to_string());
+            }
             Some(Action::Write { path, content, old }) => {
                 let name = path.display().to_string();
                 match old {

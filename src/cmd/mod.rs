@@ -1,7 +1,11 @@
 //! One module per subcommand (the six steps share `setup`).
 
 pub mod daemon_json;
+pub mod doctor;
+pub mod extend;
 pub mod setup;
+pub mod status;
+pub mod teardown;
 
 use crate::cli::GlobalOpts;
 use crate::ui::{Ui, Verbosity};

@@ -320,7 +320,7 @@ fn finish(
     };
     match g.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        Format::Human => {
+        Format::Human | Format::Prometheus => {
             let verb = match (g.dry_run, changed) {
                 (true, true) => "would change",
                 (true, false) | (false, false) => "already done, nothing changed",
