@@ -352,3 +352,22 @@ mod tests {
         assert!(check_lvm_name("VG", &"x".repeat(128)).is_err());
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    /// examples/dmctl.toml names every key with its default.
+    #[test]
+    fn example_config_is_valid_and_matches_defaults() {
+        let text = include_str!("../examples/dmctl.toml");
+        let o: PoolOpts = toml::from_str(text).unwrap();
+        assert_eq!(resolve(&o).unwrap(), resolve(&PoolOpts::default()).unwrap());
+        // Every key, set or commented out, is a real key.
+        let all = text.replace("# metadata-size", "metadata-size");
+        let all = all.replace("# basesize", "basesize").replace("# fs", "fs");
+        let all = all.replace("metadata-percent = 1\n", "");
+        let o: PoolOpts = toml::from_str(&all).unwrap();
+        assert!(o.metadata_size.is_some() && o.basesize.is_some() && o.fs.is_some());
+    }
+}
