@@ -367,7 +367,10 @@ pub fn cmd_lvcreate_pool(s: &Settings, meta: u64) -> Cmd {
         .arg(lvm_arg(meta))
         .arg("--chunksize")
         .arg(chunk_arg(s))
-        .args(["--zero", "n", "--wipesignatures", "y", "--metadataprofile"])
+        // lvm2 rejects --wipesignatures with --type thin-pool ("Option
+        // --wipesignatures is unsupported with thin pools"); it clears the
+        // new metadata LV itself.
+        .args(["--zero", "n", "--metadataprofile"])
         .arg(s.profile_name())
         .arg(&s.vg)
 }
@@ -939,6 +942,7 @@ mod tests {
                     Action::Run(c) => format!("{}:{}", s.name, c.program),
                     Action::Write { path, .. } => format!("{}:{}", s.name, path.display()),
                     Action::EnsureMonitored { .. } => format!("{}:check", s.name),
+                    Action::Remove { path, .. } => format!("{}:rm {}", s.name, path.display()),
                 })
             })
             .collect()
@@ -972,7 +976,7 @@ mod tests {
         assert_eq!(
             cmd_of(&p, "lvcreate"),
             "lvcreate -y --type thin-pool -n thinpool -l 95%VG --poolmetadatasize 20971520b \
-             --chunksize 512K --zero n --wipesignatures y --metadataprofile docker-thinpool docker"
+             --chunksize 512K --zero n --metadataprofile docker-thinpool docker"
         );
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
     }
