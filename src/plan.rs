@@ -641,22 +641,35 @@ fn plan_daemon_json(p: &mut Plan, s: &Settings, probe: &Probe) -> Result<()> {
         basesize: s.basesize.clone(),
         fs: s.fs.clone(),
     };
-    let merged = daemon_json::merge_devicemapper(probe.daemon_json.as_deref(), &want)
-        .map_err(|e| refused(format!("{}: {e}", s.daemon_json.display())))?;
-    p.warnings.extend(merged.warnings);
-    if merged.changed {
-        p.todo(
-            "daemon-json",
-            Action::Write {
-                path: s.daemon_json.clone(),
-                content: merged.text,
-                old: probe.daemon_json.clone(),
-            },
-        );
-    } else {
-        p.already("daemon-json");
+    let merged = daemon_json::merge_devicemapper(probe.daemon_json.as_deref(), &want);
+    p.daemon_json_edit(&s.daemon_json, merged, probe.daemon_json.as_deref())
+}
+
+impl Plan {
+    /// The `daemon-json` step of an edit of `path` (current text `old`):
+    /// write the result when it changed; a merge error is a refusal.
+    pub fn daemon_json_edit(
+        &mut self,
+        path: &Path,
+        edit: Result<daemon_json::Merged, daemon_json::MergeError>,
+        old: Option<&str>,
+    ) -> Result<()> {
+        let m = edit.map_err(|e| refused(format!("{}: {e}", path.display())))?;
+        self.warnings.extend(m.warnings);
+        if m.changed {
+            self.todo(
+                "daemon-json",
+                Action::Write {
+                    path: path.to_path_buf(),
+                    content: m.text,
+                    old: old.map(str::to_string),
+                },
+            );
+        } else {
+            self.already("daemon-json");
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// What happened to one step, for `--format json`.

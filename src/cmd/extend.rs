@@ -5,19 +5,16 @@
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use crate::cli::{ExtendArgs, Format, GlobalOpts};
 use crate::cmd::status;
 use crate::config::MAX_METADATA;
 use crate::device::{self, DeviceFacts};
 use crate::error::{exit, refused};
-use crate::exec::{Cmd, DryRunner, Runner, SystemRunner};
-use crate::lock;
+use crate::exec::Cmd;
 use crate::lvm::size::{human, lvm_arg, parse_size, round_up};
 use crate::lvm::{self, LvmState};
 use crate::plan::{self, Action, Plan};
-use crate::tools;
 
 /// A size request: `+SIZE` grows by, `SIZE` grows to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -276,35 +273,14 @@ pub fn run(g: &GlobalOpts, a: &ExtendArgs) -> Result<i32> {
     };
     crate::cmd::require_root("extend")?;
     let ui = crate::cmd::ui(g);
-    let lock_path = lock::lock_path();
-    let _lock = lock::acquire(&lock_path, Duration::from_secs(g.lock_timeout), || {
-        ui.info(&format!(
-            "waiting for another dmctl run ({})",
-            lock_path.display()
-        ))
-    })?;
-    let mut sys = SystemRunner::new(&ui);
-    if !crate::cmd::setup::udev_running() {
-        sys.set_env("DM_DISABLE_UDEV", "1");
-    }
-    let dry_runner;
-    let r: &dyn Runner = if g.dry_run {
-        dry_runner = DryRunner::new(sys);
-        &dry_runner
-    } else {
-        &sys
-    };
+    let _lock = crate::cmd::lock(g, &ui)?;
+    let (runners, _) = crate::cmd::Runners::new(g, &ui);
+    let r = runners.get();
     let mut need = vec!["lvm", "lvextend"];
     if req.add_device.is_some() {
         need.extend(["vgextend", "wipefs"]);
     }
-    if let Some(t) = need.iter().find(|t| tools::find(t).is_none()) {
-        return Err(refused(format!(
-            "`{t}` not found in PATH or {}: install {}",
-            tools::SBIN_DIRS.join(", "),
-            tools::package_of(t)
-        )));
-    }
+    crate::cmd::require_tools(&need)?;
     let probed = status::probe(g, r, a.pool.pool.as_deref(), "extend")?;
     let (vg, pool, _) = status::locate(&probed.lvm, &probed.hints)?.expect("any=true");
     let facts = match &req.add_device {

@@ -5,19 +5,16 @@
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use crate::cli::{Format, GlobalOpts, TeardownArgs};
 use crate::cmd::status;
 use crate::dm;
 use crate::docker::daemon_json;
 use crate::error::{exit, refused};
-use crate::exec::{Cmd, DryRunner, Runner, SystemRunner};
+use crate::exec::Cmd;
 use crate::fsutil;
-use crate::lock;
 use crate::lvm::LvmState;
 use crate::plan::{self, Action, Plan};
-use crate::tools;
 
 /// The first line of every profile dmctl writes.
 const PROFILE_MARK: &str = "# Written by dmctl";
@@ -106,23 +103,11 @@ pub fn plan(lvm: &LvmState, i: &Inputs) -> Result<Plan> {
                     ));
                     p.already("daemon-json");
                 }
-                _ => {
-                    let m = daemon_json::remove_devicemapper(text)
-                        .map_err(|e| refused(format!("{}: {e}", i.daemon_json_path.display())))?;
-                    p.warnings.extend(m.warnings);
-                    if m.changed {
-                        p.todo(
-                            "daemon-json",
-                            Action::Write {
-                                path: i.daemon_json_path.clone(),
-                                content: m.text,
-                                old: Some(text.clone()),
-                            },
-                        );
-                    } else {
-                        p.already("daemon-json");
-                    }
-                }
+                _ => p.daemon_json_edit(
+                    &i.daemon_json_path,
+                    daemon_json::remove_devicemapper(text),
+                    Some(text),
+                )?,
             }
         }
         None => p.already("daemon-json"),
@@ -214,34 +199,10 @@ struct TeardownReport {
 pub fn run(g: &GlobalOpts, a: &TeardownArgs) -> Result<i32> {
     crate::cmd::require_root("teardown")?;
     let ui = crate::cmd::ui(g);
-    let lock_path = lock::lock_path();
-    let _lock = lock::acquire(&lock_path, Duration::from_secs(g.lock_timeout), || {
-        ui.info(&format!(
-            "waiting for another dmctl run ({})",
-            lock_path.display()
-        ))
-    })?;
-    let mut sys = SystemRunner::new(&ui);
-    if !crate::cmd::setup::udev_running() {
-        sys.set_env("DM_DISABLE_UDEV", "1");
-    }
-    let dry_runner;
-    let r: &dyn Runner = if g.dry_run {
-        dry_runner = DryRunner::new(sys);
-        &dry_runner
-    } else {
-        &sys
-    };
-    if let Some(t) = ["lvm", "lvremove", "vgremove", "pvremove"]
-        .iter()
-        .find(|t| tools::find(t).is_none())
-    {
-        return Err(refused(format!(
-            "`{t}` not found in PATH or {}: install {}",
-            tools::SBIN_DIRS.join(", "),
-            tools::package_of(t)
-        )));
-    }
+    let _lock = crate::cmd::lock(g, &ui)?;
+    let (runners, _) = crate::cmd::Runners::new(g, &ui);
+    let r = runners.get();
+    crate::cmd::require_tools(&["lvm", "lvremove", "vgremove", "pvremove"])?;
     let p = status::probe(g, r, a.pool.pool.as_deref(), "teardown")?;
     let (vg, pool) = target(
         a.pool.pool.as_deref(),
