@@ -82,7 +82,8 @@ pub struct Facts {
     pub pool: Option<StatusReport>,
     pub pool_error: Option<String>,
     pub settings: Option<Settings>,
-    /// Tools found: name → present.
+    /// Tools found.
+    pub lvm: bool,
     pub thin_check: bool,
     pub dmeventd: bool,
     /// `dmsetup targets` lists thin-pool (None: could not ask).
@@ -103,6 +104,16 @@ fn pool_of(f: &Facts) -> Option<&StatusReport> {
 
 /// Pool found, active, healthy mode.
 pub fn check_pool(f: &Facts) -> Vec<Finding> {
+    if !f.lvm {
+        return vec![crit(
+            "host.lvm",
+            "lvm2 is not installed: there is no LVM, hence no thin pool",
+            &[
+                "apt-get install lvm2 dmeventd   # or: dnf install lvm2",
+                "dmctl setup /dev/DISK",
+            ],
+        )];
+    }
     let Some(p) = pool_of(f) else {
         let why = f.pool_error.clone().unwrap_or_default();
         let dm_configured = f
@@ -508,6 +519,7 @@ fn thin_module_available() -> bool {
 /// Gather facts. A probe that fails becomes a finding, not an error.
 pub fn gather(g: &GlobalOpts, r: &dyn Runner, pool_flag: Option<&str>) -> Result<Facts> {
     let mut f = Facts {
+        lvm: tools::find("lvm").is_some(),
         thin_check: tools::find("thin_check").is_some(),
         dmeventd: tools::find("dmeventd").is_some(),
         thin_module: thin_module_available(),
@@ -634,6 +646,7 @@ mod tests {
                 Some(fx!("02-thinlv-dmsetup-status.out")),
                 Some(PROFILE),
             )),
+            lvm: true,
             thin_check: true,
             dmeventd: true,
             thin_target: Some(true),
@@ -927,5 +940,8 @@ mod tests {
             ..healthy()
         };
         assert_eq!(only(&f, "pool.found").severity, Severity::Critical);
+        let f = Facts { lvm: false, ..f };
+        assert_eq!(only(&f, "host.lvm").severity, Severity::Critical);
+        assert!(!diagnose(&f).iter().any(|x| x.check == "pool.found"));
     }
 }
