@@ -740,6 +740,36 @@ mod tests {
     }
 
     #[test]
+    fn read_only_needs_check_real_kernel_line() {
+        // A real `ro ... needs_check` thin-pool line from the kernel (main's
+        // VM capture, a dmsetup-made pool "ropool"), under our pool's name.
+        let dm = include_str!("../../tests/fixtures/vm/dm-ro-needs-check--dmsetup-status.out")
+            .replace("ropool:", "docker-thinpool:");
+        let p = rep(fx!("01-fresh-fullreport.out"), Some(&dm), Some(PROFILE));
+        assert_eq!(p.mode, "ro");
+        assert!(p.needs_check && p.read_only());
+        assert_eq!(p.when_full, "error_if_no_space");
+        let f = Facts {
+            pool: Some(p),
+            ..healthy()
+        };
+        let m = only(&f, "pool.mode");
+        assert_eq!(m.severity, Severity::Critical);
+        assert!(m.message.contains("read-only"));
+        assert!(m
+            .fix
+            .iter()
+            .any(|c| c == "lvconvert --repair docker/thinpool"));
+        assert!(m
+            .fix
+            .iter()
+            .any(|c| c.starts_with("dmctl extend --metadata")));
+        let n = only(&f, "pool.needs_check");
+        assert_eq!(n.severity, Severity::Critical);
+        assert_eq!(worst(&diagnose(&f)).exit_code(), 6);
+    }
+
+    #[test]
     fn monitoring_off_real_state() {
         let f = Facts {
             pool: Some(rep(

@@ -2,14 +2,15 @@
 # dmctl status / doctor / extend / teardown on the real kernel (issue 4).
 #
 #   cargo build --release
-#   tests/vm/run --disk 2G --disk 1G --bin target/release/dmctl tests/vm/scenarios/40-ops.sh
+#   tests/vm/run --disk 2G --disk 1G --disk 512M --bin target/release/dmctl tests/vm/scenarios/40-ops.sh
 #
-# vm-args: --disk 2G --disk 1G
-# One boot; the scenarios share /dev/vdb (pool) and /dev/vdc (second disk).
+# vm-args: --disk 2G --disk 1G --disk 512M
+# One boot; the scenarios share /dev/vdb (pool), /dev/vdc (second disk) and
+# /dev/vdd (third disk, for --add-device --grow).
 set -u
 . "$VM_LIB"
 
-B=/dev/vdb C=/dev/vdc
+B=/dev/vdb C=/dev/vdc D=/dev/vdd
 POOL=docker/thinpool DM=docker-thinpool
 T=$(mktemp -d)
 
@@ -225,6 +226,21 @@ assert_eq $((m0 + (8 << 20))) "$(lvsf lv_metadata_size)" "metadata grew by 8 MiB
 assert_rc 0 dmctl extend --data +100M
 assert_eq $((d2 + (100 << 20))) "$(lvsf lv_size)" "data grew by 100 MiB"
 check_status extended
+d3=$(lvsf lv_size)
+assert_rc 0 dmctl extend --data-percent 10
+# 10% of the data size, rounded up to whole 4 MiB extents
+step=$(((d3 / 10 + 4194303) / 4194304 * 4194304))
+assert_eq $((d3 + step)) "$(lvsf lv_size)" "--data-percent 10 grew data by $step ($d3 -> $(lvsf lv_size))"
+d4=$(lvsf lv_size)
+assert_rc 0 dmctl extend --add-device $D --grow --format json
+printf '%s\n' "$LAST_OUT" >"$T/g.json"
+echo "--grow: data $(jget "$T/g.json" before.data_bytes) -> $(jget "$T/g.json" after.data_bytes)"
+assert_eq 3 "$(vgsf pv_count)" "VG docker has 3 PVs"
+vdd_pe=$(($(pvs --noheadings -o pv_pe_count $D | tr -d ' ') * $(vgsf vg_extent_size)))
+assert_eq 0 "$(pvs --noheadings -o pv_pe_alloc_count,pv_pe_count $D | awk '{print $2 - $1}')" "--grow gave all of $D to the pool"
+assert_eq "$(lvsf lv_size)" "$(jget "$T/g.json" after.data_bytes)" "--grow: after = lvs lv_size"
+assert_eq $((d4 + vdd_pe)) "$(lvsf lv_size)" "--grow: data grew by the size of $D's PV"
+check_status grown
 assert_rc 3 dmctl extend --data 100M
 assert_contains "$LAST_ERR" "shrink" "extend refuses to shrink"
 assert_rc 3 dmctl extend --data +100G
@@ -247,6 +263,7 @@ printf '%s\n' "$LAST_OUT" >"$T/t.json"
 assert_eq true "$(jget "$T/t.json" changed)" "teardown changed"
 assert_eq "" "$(wipefs -n $B)" "wipefs -n $B is empty"
 assert_eq "" "$(wipefs -n $C)" "wipefs -n $C is empty"
+assert_eq "" "$(wipefs -n $D)" "wipefs -n $D is empty"
 assert_rc 5 vgs docker
 assert_eq 1 "$([[ -e /etc/lvm/profile/docker-thinpool.profile ]] || echo 1)" "profile removed"
 assert_not_contains "$(cat /etc/docker/daemon.json)" "devicemapper" "daemon.json has no devicemapper"
