@@ -56,6 +56,8 @@ pub struct GlobalOpts {
 pub enum Format {
     Human,
     Json,
+    /// node_exporter textfile format (`dmctl status` only)
+    Prometheus,
 }
 
 #[derive(Subcommand, Debug)]
@@ -88,6 +90,88 @@ pub enum Command {
         after_help = "Example:\n  dmctl daemon-json\n  dmctl daemon-json --check /etc/docker/daemon.json"
     )]
     DaemonJson(DaemonJsonArgs),
+    /// Show the pool's usage, mode, monitoring and autoextend headroom
+    #[command(
+        after_help = "Pool: --pool, else daemon.json's dm.thinpooldev, else vg/pool \
+from the config file, else the only thin pool.
+
+Example:
+  dmctl status
+  dmctl status --pool docker/thinpool --format json
+  dmctl status --format prometheus > /var/lib/node_exporter/dmctl.prom"
+    )]
+    Status(PoolArg),
+    /// Check pool, LVM, kernel and Docker setup; print each fix
+    #[command(
+        after_help = "Exit status: 0 all ok, 5 worst finding is a warning, 6 critical.
+
+Example:
+  dmctl doctor
+  dmctl doctor --format json"
+    )]
+    Doctor(PoolArg),
+    /// Grow the pool's data or metadata, or add a disk to its VG
+    #[command(
+        override_usage = "dmctl extend [OPTIONS] <--data SIZE | --data-percent PCT |\n       \
+                          --metadata SIZE | --add-device DEV>...",
+        after_help = "Example:
+  dmctl extend --data +10G
+  dmctl extend --data-percent 20 --metadata +256M
+  dmctl extend --add-device /dev/sdc --grow --dry-run"
+    )]
+    Extend(ExtendArgs),
+    /// Remove the pool, its VG and PV labels, daemon.json entries, profile
+    #[command(
+        after_help = "Refuses while the pool holds thin volumes or dockerd runs, unless \
+--force.
+
+Example:
+  dmctl teardown --dry-run
+  dmctl teardown --pool docker/thinpool"
+    )]
+    Teardown(TeardownArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PoolArg {
+    /// The thin pool as VG/LV [default: found by itself]
+    #[arg(long = "pool", value_name = "VG/LV")]
+    pub pool: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true)
+    .args(["data", "data_percent", "metadata", "add_device"])))]
+pub struct ExtendArgs {
+    #[command(flatten)]
+    pub pool: PoolArg,
+    /// Grow data by SIZE (+10G) or to SIZE (50G); never shrinks
+    #[arg(long, value_name = "SIZE", allow_hyphen_values = true)]
+    pub data: Option<String>,
+    /// Grow data by PCT percent of its current size
+    #[arg(long, value_name = "PCT", conflicts_with = "data")]
+    pub data_percent: Option<u16>,
+    /// Grow metadata by SIZE (+256M) or to SIZE (1G); never shrinks
+    #[arg(long, value_name = "SIZE", allow_hyphen_values = true)]
+    pub metadata: Option<String>,
+    /// Add this blank disk to the pool's VG (same checks as setup)
+    #[arg(long, value_name = "DEV")]
+    pub add_device: Option<PathBuf>,
+    /// With --add-device: grow data by all of the new disk's space
+    #[arg(long, requires = "add_device", conflicts_with_all = ["data", "data_percent"])]
+    pub grow: bool,
+    /// Wipe old filesystem signatures on --add-device (see setup)
+    #[arg(long, requires = "add_device")]
+    pub force: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TeardownArgs {
+    #[command(flatten)]
+    pub pool: PoolArg,
+    /// Also remove the pool's thin volumes; go on while dockerd runs
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug, Clone)]

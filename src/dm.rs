@@ -17,6 +17,52 @@ pub fn in_vg(name: &str, vg: &str) -> bool {
         .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('-'))
 }
 
+/// The inverse of [`dm_name`]: `docker--vg-thin--pool` → (`docker-vg`,
+/// `thin-pool`). The VG/LV separator is the only single '-'; LVM's own
+/// suffixes (`-tpool`, `-real`) make a name that is not a plain LV, so
+/// `None` is returned for them as for anything else ambiguous.
+pub fn split_dm_name(name: &str) -> Option<(String, String)> {
+    let b = name.as_bytes();
+    let mut i = 0;
+    let mut sep = None;
+    while i < b.len() {
+        if b[i] == b'-' {
+            if b.get(i + 1) == Some(&b'-') {
+                i += 2;
+                continue;
+            }
+            if sep.is_some() {
+                return None;
+            }
+            sep = Some(i);
+        }
+        i += 1;
+    }
+    let s = sep?;
+    let (vg, lv) = (&name[..s], &name[s + 1..]);
+    if vg.is_empty() || lv.is_empty() {
+        return None;
+    }
+    Some((vg.replace("--", "-"), lv.replace("--", "-")))
+}
+
+/// `vg/lv` for a `/dev/mapper/<dm name>` path (or a bare dm name).
+pub fn lv_of_mapper_path(path: &str) -> Option<(String, String)> {
+    split_dm_name(path.strip_prefix("/dev/mapper/").unwrap_or(path))
+}
+
+/// From the output of `dmsetup status` (all devices), the thin-pool line
+/// of the pool whose dm name is `dm`: `<dm>-tpool` when the pool holds
+/// thin LVs (LVM then stacks a linear `<dm>` on top), else `<dm>`. `None`
+/// when neither device exists (the pool is inactive).
+pub fn pool_status_line<'a>(status_all: &'a str, dm: &str) -> Option<&'a str> {
+    let line_of = |name: &str| {
+        let prefix = format!("{name}: ");
+        status_all.lines().find(|l| l.starts_with(&prefix))
+    };
+    line_of(&format!("{dm}-tpool")).or_else(|| line_of(dm))
+}
+
 /// `/dev/mapper/<dm name>`.
 pub fn mapper_path(vg: &str, lv: &str) -> String {
     format!("/dev/mapper/{}", dm_name(vg, lv))
@@ -185,6 +231,36 @@ mod tests {
         assert!(in_vg("docker--vg-thin--pool-tpool", "docker-vg"));
         assert!(!in_vg("docker--vg-thinpool", "docker"));
         assert!(!in_vg("dockerx-lv", "docker"));
+    }
+
+    #[test]
+    fn splits_dm_names_back() {
+        let pair = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        assert_eq!(split_dm_name("docker-thinpool"), pair("docker", "thinpool"));
+        assert_eq!(
+            split_dm_name("docker--vg-thin--pool"),
+            pair("docker-vg", "thin-pool")
+        );
+        assert_eq!(lv_of_mapper_path("/dev/mapper/a--b-c"), pair("a-b", "c"));
+        for (vg, lv) in [("a-b-c", "d--e"), ("x", "y-"), ("v.1", "p_2")] {
+            assert_eq!(split_dm_name(&dm_name(vg, lv)), pair(vg, lv));
+        }
+        assert_eq!(split_dm_name("docker-thinpool-tpool"), None);
+        assert_eq!(split_dm_name("nodash"), None);
+        assert_eq!(split_dm_name("-x"), None);
+    }
+
+    #[test]
+    fn picks_tpool_line_when_present() {
+        let l = pool_status_line(STATUS_TPOOL, "docker-thinpool").unwrap();
+        assert!(l.starts_with("docker-thinpool-tpool: "));
+        let l = pool_status_line(STATUS_ALL, "docker-thinpool").unwrap();
+        assert!(l.starts_with("docker-thinpool: "));
+        assert_eq!(
+            pool_status_line("No devices found\n", "docker-thinpool"),
+            None
+        );
+        assert_eq!(pool_status_line(STATUS_ALL, "docker-thin"), None);
     }
 
     #[test]

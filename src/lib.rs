@@ -18,12 +18,21 @@ pub mod plan;
 pub mod tools;
 pub mod ui;
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, Format};
 use plan::Scope;
 
 /// Run a parsed command; returns the process exit status.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     let g = &cli.global;
+    if g.format == Format::Prometheus && !matches!(cli.command, Command::Status(_)) {
+        use clap::CommandFactory;
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::InvalidValue,
+                "--format prometheus is only for `dmctl status`",
+            )
+            .exit();
+    }
     match &cli.command {
         Command::Setup(a) => cmd::setup::run(g, Scope::Setup, Some(&a.device), a.force, &a.pool),
         Command::Pvcreate(a) => {
@@ -39,5 +48,9 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             Some(file) => cmd::daemon_json::check(g, file.as_deref(), &a.pool),
             None => cmd::setup::run(g, Scope::DaemonJson, None, false, &a.pool),
         },
+        Command::Status(a) => cmd::status::run(g, a.pool.as_deref()),
+        Command::Doctor(a) => cmd::doctor::run(g, a.pool.as_deref()),
+        Command::Extend(a) => cmd::extend::run(g, a),
+        Command::Teardown(a) => cmd::teardown::run(g, a),
     }
 }

@@ -45,6 +45,11 @@ pub enum Action {
         vg: String,
         pool: String,
     },
+    /// Delete a file (teardown); `old` is its current content.
+    Remove {
+        path: PathBuf,
+        old: String,
+    },
 }
 
 /// One step of the plan; `action: None` means it is already done.
@@ -65,13 +70,13 @@ impl Plan {
     pub fn changes(&self) -> bool {
         self.steps.iter().any(|s| s.action.is_some())
     }
-    fn todo(&mut self, name: &'static str, a: Action) {
+    pub fn todo(&mut self, name: &'static str, a: Action) {
         self.steps.push(Step {
             name,
             action: Some(a),
         });
     }
-    fn already(&mut self, name: &'static str) {
+    pub fn already(&mut self, name: &'static str) {
         self.steps.push(Step { name, action: None });
     }
 }
@@ -361,8 +366,9 @@ pub fn cmd_lvcreate_pool(s: &Settings, meta: u64) -> Cmd {
         .arg(lvm_arg(meta))
         .arg("--chunksize")
         .arg(chunk_arg(s))
-        // lvcreate refuses --wipesignatures with thin pools (it always
-        // wipes the metadata LV itself).
+        // lvm2 rejects --wipesignatures with --type thin-pool ("Option
+        // --wipesignatures is unsupported with thin pools"); it clears the
+        // new metadata LV itself.
         .args(["--zero", "n", "--metadataprofile"])
         .arg(s.profile_name())
         .arg(&s.vg)
@@ -639,22 +645,35 @@ fn plan_daemon_json(p: &mut Plan, s: &Settings, probe: &Probe) -> Result<()> {
         basesize: s.basesize.clone(),
         fs: s.fs.clone(),
     };
-    let merged = daemon_json::merge_devicemapper(probe.daemon_json.as_deref(), &want)
-        .map_err(|e| refused(format!("{}: {e}", s.daemon_json.display())))?;
-    p.warnings.extend(merged.warnings);
-    if merged.changed {
-        p.todo(
-            "daemon-json",
-            Action::Write {
-                path: s.daemon_json.clone(),
-                content: merged.text,
-                old: probe.daemon_json.clone(),
-            },
-        );
-    } else {
-        p.already("daemon-json");
+    let merged = daemon_json::merge_devicemapper(probe.daemon_json.as_deref(), &want);
+    p.daemon_json_edit(&s.daemon_json, merged, probe.daemon_json.as_deref())
+}
+
+impl Plan {
+    /// The `daemon-json` step of an edit of `path` (current text `old`):
+    /// write the result when it changed; a merge error is a refusal.
+    pub fn daemon_json_edit(
+        &mut self,
+        path: &Path,
+        edit: Result<daemon_json::Merged, daemon_json::MergeError>,
+        old: Option<&str>,
+    ) -> Result<()> {
+        let m = edit.map_err(|e| refused(format!("{}: {e}", path.display())))?;
+        self.warnings.extend(m.warnings);
+        if m.changed {
+            self.todo(
+                "daemon-json",
+                Action::Write {
+                    path: path.to_path_buf(),
+                    content: m.text,
+                    old: old.map(str::to_string),
+                },
+            );
+        } else {
+            self.already("daemon-json");
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// What happened to one step, for `--format json`.
@@ -672,7 +691,9 @@ pub struct StepReport {
 fn report(step: &Step, action: &'static str) -> StepReport {
     let (command, path) = match &step.action {
         Some(Action::Run(c)) => (Some(c.argv()), None),
-        Some(Action::Write { path, .. }) => (None, Some(path.clone())),
+        Some(Action::Write { path, .. }) | Some(Action::Remove { path, .. }) => {
+            (None, Some(path.clone()))
+        }
         _ => (None, None),
     };
     StepReport {
@@ -720,6 +741,20 @@ pub fn apply(plan: &Plan, r: &dyn Runner, ui: &Ui) -> Result<(Vec<StepReport>, V
                     ));
                 }
                 ui.done(&format!("{}: wrote {}", step.name, path.display()));
+                reports.push(report(step, "done"));
+            }
+            Action::Remove { path, .. } => {
+                ui.step(&format!("{}: removing {}", step.name, path.display()));
+                match std::fs::remove_file(path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(e)
+                            .with_context(|| format!("removing {}", path.display()))
+                            .with_context(|| resume_hint(step.name))
+                    }
+                }
+                ui.done(&format!("{}: removed {}", step.name, path.display()));
                 reports.push(report(step, "done"));
             }
             Action::EnsureMonitored { vg, pool } => {
@@ -774,6 +809,12 @@ pub fn describe(plan: &Plan) -> String {
                     .args(["--monitor", "y"])
                     .arg(format!("{vg}/{pool}"))
             )),
+            Some(Action::Remove { path, old }) => {
+                let name = path.display().to_string();
+                let diff = similar::TextDiff::from_lines(old.as_str(), "");
+                out.push_str(&format!("rm {}\n", crate::exec::shell_quote(&name)));
+                out.push_str(&diff.unified_diff().header(&name, "/dev/null").to_string());
+            }
             Some(Action::Write { path, content, old }) => {
                 let name = path.display().to_string();
                 match old {
@@ -918,6 +959,7 @@ mod tests {
                     Action::Run(c) => format!("{}:{}", s.name, c.program),
                     Action::Write { path, .. } => format!("{}:{}", s.name, path.display()),
                     Action::EnsureMonitored { .. } => format!("{}:check", s.name),
+                    Action::Remove { path, .. } => format!("{}:rm {}", s.name, path.display()),
                 })
             })
             .collect()

@@ -21,6 +21,10 @@ const SUBCOMMANDS: &[&str] = &[
     "lvconvert",
     "profile",
     "daemon-json",
+    "status",
+    "doctor",
+    "extend",
+    "teardown",
 ];
 
 #[test]
@@ -52,6 +56,39 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2);
     dmctl().arg("frobnicate").assert().code(2);
+}
+
+#[test]
+fn ops_usage_and_input_errors() {
+    dmctl().arg("extend").assert().code(2);
+    dmctl()
+        .args(["extend", "--grow", "--data", "+1G"])
+        .assert()
+        .code(2);
+    dmctl()
+        .args(["extend", "--data", "+1G", "--data-percent", "5"])
+        .assert()
+        .code(2);
+    dmctl()
+        .args(["setup", "/dev/null", "--format", "prometheus"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("only for `dmctl status`"));
+    dmctl()
+        .args(["extend", "--data", "-5G"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("never shrinks"));
+    dmctl()
+        .args(["extend", "--metadata", "+12"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("no unit"));
+    dmctl()
+        .args(["status", "--pool", "thinpool"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("expected VG/LV"));
 }
 
 #[test]

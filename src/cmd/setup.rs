@@ -4,16 +4,14 @@
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use crate::cli::{Format, GlobalOpts, PoolOpts};
 use crate::config::{self, Settings};
 use crate::device::{self, Problem};
 use crate::docker::{flags, version};
 use crate::error::{exit, refused};
-use crate::exec::{self, Cmd, DryRunner, Runner, SystemRunner};
+use crate::exec::{self, Cmd, Runner};
 use crate::fsutil;
-use crate::lock;
 use crate::lvm;
 use crate::plan::{self, Probe, Scope, StepReport};
 use crate::tools;
@@ -182,31 +180,18 @@ pub fn run(
     let s = config::settings(g.config.as_deref(), opts)?;
     crate::cmd::require_root(name)?;
     let ui = crate::cmd::ui(g);
-    let lock_path = lock::lock_path();
-    let _lock = lock::acquire(&lock_path, Duration::from_secs(g.lock_timeout), || {
-        ui.info(&format!(
-            "waiting for another dmctl run ({})",
-            lock_path.display()
-        ))
-    })?;
+    let _lock = crate::cmd::lock(g, &ui)?;
 
     let mut warnings = Vec::new();
-    let mut sys = SystemRunner::new(&ui);
-    if !udev_running() {
-        sys.set_env("DM_DISABLE_UDEV", "1");
+    let (runners, no_udev) = crate::cmd::Runners::new(g, &ui);
+    let r = runners.get();
+    if no_udev {
         warnings.push(
             "udevd is not running: dmctl runs lvm with DM_DISABLE_UDEV=1 (lvm creates the /dev nodes \
              itself); Docker's devicemapper driver needs udev sync and will not start without udevd"
                 .into(),
         );
     }
-    let dry_runner;
-    let r: &dyn Runner = if g.dry_run {
-        dry_runner = DryRunner::new(sys);
-        &dry_runner
-    } else {
-        &sys
-    };
 
     // Every check before the first write, in one report.
     let mut problems: Vec<Problem> = needed_tools(scope)
@@ -320,7 +305,7 @@ fn finish(
     };
     match g.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        Format::Human => {
+        Format::Human | Format::Prometheus => {
             let verb = match (g.dry_run, changed) {
                 (true, true) => "would change",
                 (true, false) | (false, false) => "already done, nothing changed",

@@ -1,0 +1,977 @@
+//! `dmctl doctor`: every check is a pure function over [`Facts`] gathered
+//! once; each finding says what is wrong in one line and the exact
+//! command(s) that fix it. The exit status is the worst severity.
+
+use anyhow::Result;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Format, GlobalOpts};
+use crate::cmd::status::{self, StatusReport};
+use crate::config::Settings;
+use crate::docker::daemon_json;
+use crate::docker::flags::{self, FlagScan};
+use crate::docker::version::{self, DmSupport, DockerVersion};
+use crate::error::exit;
+use crate::exec::{Cmd, Runner, SystemRunner};
+use crate::lvm::size::human;
+use crate::tools;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Ok,
+    Warn,
+    Critical,
+}
+
+impl Severity {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Severity::Ok => exit::OK,
+            Severity::Warn => exit::DOCTOR_WARN,
+            Severity::Critical => exit::DOCTOR_CRITICAL,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// Stable id, e.g. `pool.data_usage`.
+    pub check: &'static str,
+    /// One line: what is wrong (or what is fine).
+    pub message: String,
+    /// Exact commands that fix it, in order (empty when ok).
+    pub fix: Vec<String>,
+}
+
+fn ok(check: &'static str, message: impl Into<String>) -> Finding {
+    Finding {
+        severity: Severity::Ok,
+        check,
+        message: message.into(),
+        fix: Vec::new(),
+    }
+}
+fn warn(check: &'static str, message: impl Into<String>, fix: &[&str]) -> Finding {
+    Finding {
+        severity: Severity::Warn,
+        check,
+        message: message.into(),
+        fix: fix.iter().map(|s| s.to_string()).collect(),
+    }
+}
+fn crit(check: &'static str, message: impl Into<String>, fix: &[&str]) -> Finding {
+    Finding {
+        severity: Severity::Critical,
+        ..warn(check, message, fix)
+    }
+}
+
+/// Usage at or above which doctor is critical whatever the threshold.
+pub const DATA_CRITICAL: f64 = 95.0;
+pub const METADATA_CRITICAL: f64 = 90.0;
+/// Warning level when autoextend is off.
+pub const WARN_WITHOUT_AUTOEXTEND: f64 = 80.0;
+
+/// Everything doctor looks at.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// The pool's status, or why no pool could be reported.
+    pub pool: Option<StatusReport>,
+    pub pool_error: Option<String>,
+    pub settings: Option<Settings>,
+    /// Tools found.
+    pub lvm: bool,
+    pub thin_check: bool,
+    pub dmeventd: bool,
+    /// `dmsetup targets` lists thin-pool (None: could not ask).
+    pub thin_target: Option<bool>,
+    /// The dm_thin_pool module file exists for the running kernel.
+    pub thin_module: bool,
+    pub daemon_json_path: PathBuf,
+    pub daemon_json: Option<String>,
+    pub flags: FlagScan,
+    pub dockerd: Option<DockerVersion>,
+    /// Docker's loop-lvm data file, when it exists.
+    pub loop_file: Option<PathBuf>,
+}
+
+fn pool_of(f: &Facts) -> Option<&StatusReport> {
+    f.pool.as_ref()
+}
+
+/// Pool found, active, healthy mode.
+pub fn check_pool(f: &Facts) -> Vec<Finding> {
+    if !f.lvm {
+        return vec![crit(
+            "host.lvm",
+            "lvm2 is not installed: there is no LVM, hence no thin pool",
+            &[
+                "apt-get install lvm2 dmeventd   # or: dnf install lvm2",
+                "dmctl setup /dev/DISK",
+            ],
+        )];
+    }
+    let Some(p) = pool_of(f) else {
+        let why = f.pool_error.clone().unwrap_or_default();
+        let dm_configured = f
+            .daemon_json
+            .as_deref()
+            .and_then(|t| daemon_json::facts(t).ok())
+            .is_some_and(|d| d.thinpooldev.is_some());
+        return vec![if dm_configured {
+            crit(
+                "pool.found",
+                format!("daemon.json uses a thin pool that cannot be reported: {why}"),
+                &["dmctl setup /dev/DISK   # or fix dm.thinpooldev in daemon.json"],
+            )
+        } else {
+            warn("pool.found", why, &["dmctl setup /dev/DISK"])
+        }];
+    };
+    let path = p.pool_path();
+    let mut v = vec![ok("pool.found", format!("pool {path} found"))];
+    if !p.active {
+        v.push(crit(
+            "pool.active",
+            format!(
+                "{path} is not active: Docker fails with \"Non existing device {}\"",
+                p.dm_name
+            ),
+            &[&format!("lvchange -ay {path}")],
+        ));
+        return v;
+    }
+    let repair = [
+        format!("lvchange -an {path}   # stop Docker first"),
+        format!("lvconvert --repair {path}"),
+        format!("lvchange -ay {path}"),
+        "dmctl extend --metadata +SIZE   # repair needs room; grow metadata".to_string(),
+    ];
+    let repair: Vec<&str> = repair.iter().map(String::as_str).collect();
+    match p.mode.as_str() {
+        "fail" => v.push(crit(
+            "pool.mode",
+            format!("{path} has failed (dm status Fail)"),
+            &repair,
+        )),
+        "ro" => v.push(crit(
+            "pool.mode",
+            format!("{path} is read-only (metadata out of space or damaged)"),
+            &repair,
+        )),
+        "out_of_data_space" => v.push(crit(
+            "pool.mode",
+            format!("{path} is out of data space: writes fail or queue"),
+            &[
+                "dmctl extend --data +SIZE   # or --add-device /dev/DISK --grow",
+                &format!("lvextend -L +SIZE {path}"),
+            ],
+        )),
+        m => v.push(ok("pool.mode", format!("{path} is active, mode {m}"))),
+    }
+    if p.needs_check {
+        v.push(crit(
+            "pool.needs_check",
+            format!("the kernel flagged {path}'s metadata as needing a check"),
+            &repair,
+        ));
+    }
+    v
+}
+
+/// Data and metadata usage, each on its own.
+pub fn check_usage(f: &Facts) -> Vec<Finding> {
+    let Some(p) = pool_of(f).filter(|p| p.active) else {
+        return Vec::new();
+    };
+    let path = p.pool_path();
+    let thr = p.profile.threshold.filter(|_| p.profile.autoextend);
+    let warn_at = thr.map(f64::from).unwrap_or(WARN_WITHOUT_AUTOEXTEND);
+    let mut v = Vec::new();
+    for (check, what, u, critical, fix) in [
+        (
+            "pool.data_usage",
+            "data",
+            &p.data,
+            DATA_CRITICAL,
+            "dmctl extend --data +SIZE   # or --add-device /dev/DISK --grow",
+        ),
+        (
+            "pool.metadata_usage",
+            "metadata",
+            &p.metadata,
+            METADATA_CRITICAL,
+            "dmctl extend --metadata +SIZE",
+        ),
+    ] {
+        let Some(pct) = u.percent else { continue };
+        let used = format!(
+            "{path} {what} is {pct:.2}% full ({} of {})",
+            human(u.used_bytes.unwrap_or(0)),
+            human(u.total_bytes)
+        );
+        if pct >= critical {
+            v.push(crit(
+                check,
+                format!("{used}, at or over the critical level {critical}%"),
+                &[fix],
+            ));
+        } else if pct >= warn_at {
+            let why = match thr {
+                Some(t) => {
+                    format!("at or over the autoextend threshold {t}%: autoextend did not keep up")
+                }
+                None => format!("over {warn_at}% and autoextend is off"),
+            };
+            v.push(warn(check, format!("{used}, {why}"), &[fix]));
+        } else {
+            v.push(ok(check, used));
+        }
+    }
+    v
+}
+
+/// dmeventd monitoring.
+pub fn check_monitoring(f: &Facts) -> Vec<Finding> {
+    let Some(p) = pool_of(f).filter(|p| p.active) else {
+        return Vec::new();
+    };
+    let path = p.pool_path();
+    if !f.dmeventd {
+        return vec![warn(
+            "pool.monitoring",
+            "dmeventd is not installed: autoextend will never fire",
+            &[
+                "apt-get install dmeventd   # or: dnf install lvm2",
+                &format!("lvchange --monitor y {path}"),
+            ],
+        )];
+    }
+    if !p.monitored {
+        return vec![warn(
+            "pool.monitoring",
+            format!("{path} is not monitored by dmeventd: autoextend will never fire"),
+            &[&format!("lvchange --monitor y {path}")],
+        )];
+    }
+    vec![ok("pool.monitoring", format!("{path} is monitored"))]
+}
+
+/// The autoextend profile: attached, present, enabled.
+pub fn check_profile(f: &Facts) -> Vec<Finding> {
+    let Some(p) = pool_of(f) else {
+        return Vec::new();
+    };
+    let path = p.pool_path();
+    let pr = &p.profile;
+    let default_name = format!("{}-{}", p.vg, p.pool);
+    match (&pr.name, &pr.path) {
+        (None, _) => vec![warn(
+            "pool.profile",
+            format!("{path} has no autoextend profile attached: it will not grow by itself"),
+            &[&format!(
+                "dmctl profile --vg {} --pool {}   # writes and attaches {default_name}",
+                p.vg, p.pool
+            )],
+        )],
+        (Some(n), Some(file)) if !pr.file_exists => vec![warn(
+            "pool.profile",
+            format!(
+                "{path} uses profile {n}, but {} does not exist: autoextend is off",
+                file.display()
+            ),
+            &[&format!("dmctl profile --vg {} --pool {}", p.vg, p.pool)],
+        )],
+        (Some(n), _) if !pr.autoextend => vec![warn(
+            "pool.profile",
+            format!(
+                "profile {n} turns autoextend off (threshold {}, percent {})",
+                pr.threshold
+                    .map(|t| t.to_string())
+                    .unwrap_or("unset".into()),
+                pr.percent.map(|t| t.to_string()).unwrap_or("unset".into())
+            ),
+            &[&format!(
+                "dmctl profile --vg {} --pool {} --autoextend-threshold 80 --autoextend-percent 20",
+                p.vg, p.pool
+            )],
+        )],
+        (Some(n), _) => vec![ok(
+            "pool.profile",
+            format!(
+                "profile {n}: autoextend at {}% by {}%",
+                pr.threshold.unwrap_or(0),
+                pr.percent.unwrap_or(0)
+            ),
+        )],
+    }
+}
+
+/// Room in the VG for the next autoextend step.
+pub fn check_vg_free(f: &Facts) -> Vec<Finding> {
+    let Some(p) = pool_of(f) else {
+        return Vec::new();
+    };
+    match (p.next_autoextend_bytes, p.vg_free_covers_next_autoextend) {
+        (Some(n), Some(false)) => vec![warn(
+            "vg.free",
+            format!(
+                "VG {} has {} free, less than the next autoextend step {}: autoextend will fail",
+                p.vg,
+                human(p.vg_free_bytes),
+                human(n)
+            ),
+            &[&format!(
+                "dmctl extend --pool {} --add-device /dev/DISK",
+                p.pool_path()
+            )],
+        )],
+        (Some(n), _) => vec![ok(
+            "vg.free",
+            format!(
+                "VG {} has {} free for the next autoextend step {}",
+                p.vg,
+                human(p.vg_free_bytes),
+                human(n)
+            ),
+        )],
+        _ => Vec::new(),
+    }
+}
+
+/// thin_check and the kernel's thin target.
+pub fn check_host(f: &Facts) -> Vec<Finding> {
+    let mut v = Vec::new();
+    if f.thin_check {
+        v.push(ok("host.thin_check", "thin_check is installed"));
+    } else {
+        v.push(crit(
+            "host.thin_check",
+            "thin_check is missing: LVM cannot activate thin pools (fails at boot)",
+            &["apt-get install thin-provisioning-tools   # or: dnf install device-mapper-persistent-data"],
+        ));
+    }
+    match (f.thin_target, f.thin_module) {
+        (Some(true), _) => v.push(ok(
+            "host.dm_thin_pool",
+            "the kernel has the thin-pool target",
+        )),
+        (_, true) => v.push(ok(
+            "host.dm_thin_pool",
+            "dm_thin_pool is available as a module",
+        )),
+        (_, false) => v.push(crit(
+            "host.dm_thin_pool",
+            "the kernel has no dm-thin target and no dm_thin_pool module",
+            &["modprobe dm_thin_pool   # install the kernel's modules package if it fails"],
+        )),
+    }
+    v
+}
+
+/// Docker: loop-lvm, daemon.json validity, flags, version.
+pub fn check_docker(f: &Facts) -> Vec<Finding> {
+    let mut v = Vec::new();
+    let dj = f.daemon_json_path.display().to_string();
+    if let Some(file) = &f.loop_file {
+        v.push(warn(
+            "docker.loop_lvm",
+            format!(
+                "Docker used loop-lvm ({} exists): slow and unsupported for production",
+                file.display()
+            ),
+            &["dmctl setup /dev/DISK   # direct-lvm; existing images must be pulled again"],
+        ));
+    }
+    let facts = match f.daemon_json.as_deref() {
+        None => None,
+        Some(text) => {
+            let problems = daemon_json::check(text);
+            if problems.is_empty() {
+                v.push(ok("docker.daemon_json", format!("{dj} is valid")));
+            } else {
+                v.push(crit(
+                    "docker.daemon_json",
+                    format!(
+                        "{dj} would keep dockerd from starting: {}",
+                        problems.join("; ")
+                    ),
+                    &[
+                        &format!("dmctl daemon-json --check {dj}   # then fix it by hand"),
+                        "dmctl daemon-json",
+                    ],
+                ));
+            }
+            daemon_json::facts(text).ok()
+        }
+    };
+    let dm_driver = facts
+        .as_ref()
+        .is_some_and(|d| d.storage_driver.as_deref() == Some("devicemapper"));
+    let dm_opts = facts.as_ref().is_some_and(|d| {
+        d.storage_opts
+            .iter()
+            .any(|o| o.trim_start().starts_with("dm."))
+    });
+    if let (Some(d), Some(p)) = (facts.as_ref().and_then(|d| d.thinpooldev.clone()), &f.pool) {
+        let want = format!("/dev/mapper/{}", p.dm_name);
+        if d != want && p.found_by != status::FoundBy::DaemonJson {
+            v.push(crit(
+                "docker.thinpooldev",
+                format!(
+                    "{dj} points at {d}, not at the pool {} ({want})",
+                    p.pool_path()
+                ),
+                &[&format!(
+                    "dmctl daemon-json --vg {} --pool {}",
+                    p.vg, p.pool
+                )],
+            ));
+        }
+    }
+    for c in &f.flags.conflicts {
+        v.push(crit(
+            "docker.flags",
+            format!(
+                "{}:{} passes {} to dockerd while daemon.json sets storage: dockerd will not start",
+                c.file.display(),
+                c.line,
+                c.flag
+            ),
+            &[
+                &format!(
+                    "edit {} line {}: remove {}",
+                    c.file.display(),
+                    c.line,
+                    c.flag
+                ),
+                "systemctl daemon-reload && systemctl restart docker",
+            ],
+        ));
+    }
+    if let Some(ver) = &f.dockerd {
+        match version::devicemapper_support(ver) {
+            DmSupport::Removed if dm_driver || dm_opts => v.push(crit(
+                "docker.version",
+                format!(
+                    "dockerd {} has no devicemapper driver (removed in 25.0) but {dj} configures it: dockerd will not start",
+                    ver.raw
+                ),
+                &[
+                    "install Docker 24.x or older, or move to overlay2 (e.g. on an LV of this VG)",
+                    &format!("dmctl teardown   # then remove devicemapper from {dj}"),
+                ],
+            )),
+            DmSupport::RequiresExplicitDriver if dm_opts && !dm_driver => v.push(warn(
+                "docker.version",
+                format!(
+                    "dockerd {} only uses devicemapper with an explicit \"storage-driver\": \"devicemapper\", which {dj} lacks",
+                    ver.raw
+                ),
+                &["dmctl daemon-json"],
+            )),
+            s => v.push(ok("docker.version", format!("dockerd {}: {s}", ver.raw))),
+        }
+    }
+    v
+}
+
+/// All findings, in a stable order.
+pub fn diagnose(f: &Facts) -> Vec<Finding> {
+    let mut v = Vec::new();
+    v.extend(check_pool(f));
+    v.extend(check_usage(f));
+    v.extend(check_monitoring(f));
+    v.extend(check_profile(f));
+    v.extend(check_vg_free(f));
+    v.extend(check_host(f));
+    v.extend(check_docker(f));
+    v
+}
+
+pub fn worst(findings: &[Finding]) -> Severity {
+    findings
+        .iter()
+        .map(|f| f.severity)
+        .max()
+        .unwrap_or(Severity::Ok)
+}
+
+/// Whether the running kernel has a dm_thin_pool module (or built in).
+fn thin_module_available() -> bool {
+    if Path::new("/sys/module/dm_thin_pool").exists() {
+        return true;
+    }
+    let Ok(rel) = std::fs::read_to_string("/proc/sys/kernel/osrelease") else {
+        return false;
+    };
+    let base = Path::new("/lib/modules").join(rel.trim());
+    ["modules.dep", "modules.builtin"].iter().any(|f| {
+        std::fs::read_to_string(base.join(f))
+            .map(|t| t.contains("dm-thin-pool.ko"))
+            .unwrap_or(false)
+    })
+}
+
+/// Gather facts. A probe that fails becomes a finding, not an error.
+pub fn gather(g: &GlobalOpts, r: &dyn Runner, pool_flag: Option<&str>) -> Result<Facts> {
+    let mut f = Facts {
+        lvm: tools::find("lvm").is_some(),
+        thin_check: tools::find("thin_check").is_some(),
+        dmeventd: tools::find("dmeventd").is_some(),
+        thin_module: thin_module_available(),
+        ..Default::default()
+    };
+    match status::probe(g, r, pool_flag, "doctor") {
+        Ok(p) => {
+            f.daemon_json_path = p.settings.daemon_json.clone();
+            f.daemon_json = p.daemon_json.clone();
+            match status::locate(&p.lvm, &p.hints) {
+                Ok(Some((vg, pool, by))) => match status::report(r, &p, &vg, &pool, by, "doctor") {
+                    Ok(rep) => f.pool = Some(rep),
+                    Err(e) => f.pool_error = Some(format!("{e:#}")),
+                },
+                Ok(None) => {}
+                Err(e) => f.pool_error = Some(format!("{e:#}")),
+            }
+            f.settings = Some(p.settings);
+        }
+        Err(e) => {
+            f.pool_error = Some(format!("{e:#}"));
+            if let Ok((s, _)) = status::file_settings(g) {
+                f.daemon_json_path = s.daemon_json.clone();
+                f.daemon_json = crate::fsutil::read_optional(&s.daemon_json).ok().flatten();
+            }
+        }
+    }
+    if f.pool.as_ref().is_some_and(|p| p.active) {
+        f.thin_target = Some(true);
+    } else if let Ok(o) = r.exec(&Cmd::new("dmsetup").arg("targets")) {
+        if o.status == 0 {
+            f.thin_target = Some(
+                o.stdout
+                    .lines()
+                    .any(|l| l.split_whitespace().next() == Some("thin-pool")),
+            );
+        }
+    }
+    f.flags = flags::scan_storage_flags(Path::new("/"));
+    if tools::find("dockerd").is_some() {
+        if let Ok(o) = r.exec(&Cmd::new("dockerd").arg("--version")) {
+            f.dockerd = version::parse_dockerd_version(&o.stdout);
+        }
+    }
+    let data_root = f
+        .daemon_json
+        .as_deref()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .and_then(|v| {
+            v.get("data-root")
+                .and_then(|d| d.as_str())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| PathBuf::from("/var/lib/docker"));
+    let loop_file = data_root.join("devicemapper/devicemapper/data");
+    f.loop_file = loop_file.exists().then_some(loop_file);
+    Ok(f)
+}
+
+#[derive(Serialize)]
+struct DoctorReport<'a> {
+    worst: Severity,
+    exit_code: i32,
+    pool: Option<String>,
+    findings: &'a [Finding],
+}
+
+pub fn render_human(findings: &[Finding]) -> String {
+    let mut s = String::new();
+    for f in findings {
+        let tag = match f.severity {
+            Severity::Ok => "ok      ",
+            Severity::Warn => "WARN    ",
+            Severity::Critical => "CRITICAL",
+        };
+        s.push_str(&format!("{tag} {:<22} {}\n", f.check, f.message));
+        for c in &f.fix {
+            s.push_str(&format!("         fix: {c}\n"));
+        }
+    }
+    s
+}
+
+pub fn run(g: &GlobalOpts, pool_flag: Option<&str>) -> Result<i32> {
+    let ui = crate::cmd::ui(g);
+    let sys = SystemRunner::new(&ui);
+    let facts = gather(g, &sys, pool_flag)?;
+    let findings = diagnose(&facts);
+    let w = worst(&findings);
+    match g.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&DoctorReport {
+                worst: w,
+                exit_code: w.exit_code(),
+                pool: facts.pool.as_ref().map(|p| p.pool_path()),
+                findings: &findings,
+            })?
+        ),
+        _ => {
+            print!("{}", render_human(&findings));
+            let n = |s| findings.iter().filter(|f| f.severity == s).count();
+            ui.info(&format!(
+                "doctor: {} ok, {} warning(s), {} critical",
+                n(Severity::Ok),
+                n(Severity::Warn),
+                n(Severity::Critical)
+            ));
+        }
+    }
+    Ok(w.exit_code())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::status::tests::{fx, rep, PROFILE};
+    use crate::docker::flags::FlagConflict;
+
+    fn healthy() -> Facts {
+        Facts {
+            pool: Some(rep(
+                fx!("02-thinlv-fullreport.out"),
+                Some(fx!("02-thinlv-dmsetup-status.out")),
+                Some(PROFILE),
+            )),
+            lvm: true,
+            thin_check: true,
+            dmeventd: true,
+            thin_target: Some(true),
+            thin_module: true,
+            daemon_json_path: "/etc/docker/daemon.json".into(),
+            daemon_json: Some(
+                r#"{"storage-driver":"devicemapper","storage-opts":["dm.thinpooldev=/dev/mapper/docker-thinpool","dm.use_deferred_removal=true"]}"#.into(),
+            ),
+            dockerd: version::parse_dockerd_version(fx!("08-docker-version.out")),
+            ..Default::default()
+        }
+    }
+
+    fn only(f: &Facts, check: &str) -> Finding {
+        let v: Vec<Finding> = diagnose(f)
+            .into_iter()
+            .filter(|x| x.check == check)
+            .collect();
+        assert_eq!(v.len(), 1, "{check}: {v:?}");
+        v[0].clone()
+    }
+
+    #[test]
+    fn healthy_pool_is_all_ok() {
+        let v = diagnose(&healthy());
+        assert_eq!(worst(&v), Severity::Ok, "{}", render_human(&v));
+        assert_eq!(worst(&v).exit_code(), 0);
+        assert!(v.len() >= 8, "{v:?}");
+        assert!(v.iter().all(|f| f.fix.is_empty()));
+    }
+
+    #[test]
+    fn data_over_threshold_and_full_pool() {
+        // Real full pool: 100% data, out_of_data_space.
+        let f = Facts {
+            pool: Some(rep(
+                fx!("07-full-fullreport.out"),
+                Some(fx!("07-full-dmsetup-status.out")),
+                Some(PROFILE),
+            )),
+            ..healthy()
+        };
+        let d = only(&f, "pool.data_usage");
+        assert_eq!(d.severity, Severity::Critical);
+        assert!(d.message.contains("100.00%"), "{}", d.message);
+        assert!(d.fix[0].starts_with("dmctl extend --data"));
+        let m = only(&f, "pool.mode");
+        assert_eq!(m.severity, Severity::Critical);
+        assert!(m.message.contains("out of data space"));
+        assert_eq!(only(&f, "pool.metadata_usage").severity, Severity::Ok);
+        assert_eq!(worst(&diagnose(&f)).exit_code(), 6);
+        // Real pool right after autoextend: 72.92% < 80%: ok. Past the
+        // threshold but under the critical level: warn.
+        let mut p = rep(
+            fx!("06-after-fill-fullreport.out"),
+            Some(fx!("06-after-fill-dmsetup-status.out")),
+            Some(PROFILE),
+        );
+        assert_eq!(
+            only(
+                &Facts {
+                    pool: Some(p.clone()),
+                    ..healthy()
+                },
+                "pool.data_usage"
+            )
+            .severity,
+            Severity::Ok
+        );
+        p.data.percent = Some(85.0);
+        let d = only(
+            &Facts {
+                pool: Some(p.clone()),
+                ..healthy()
+            },
+            "pool.data_usage",
+        );
+        assert_eq!(d.severity, Severity::Warn);
+        assert!(d.message.contains("threshold 80%"));
+        // Metadata is judged on its own.
+        p.data.percent = Some(10.0);
+        p.metadata.percent = Some(91.0);
+        let f = Facts {
+            pool: Some(p),
+            ..healthy()
+        };
+        assert_eq!(only(&f, "pool.data_usage").severity, Severity::Ok);
+        let m = only(&f, "pool.metadata_usage");
+        assert_eq!(m.severity, Severity::Critical);
+        assert_eq!(m.fix, ["dmctl extend --metadata +SIZE"]);
+    }
+
+    #[test]
+    fn read_only_needs_check_real_kernel_line() {
+        // A real `ro ... needs_check` thin-pool line from the kernel (main's
+        // VM capture, a dmsetup-made pool "ropool"), under our pool's name.
+        let dm = include_str!("../../tests/fixtures/vm/dm-ro-needs-check--dmsetup-status.out")
+            .replace("ropool:", "docker-thinpool:");
+        let p = rep(fx!("01-fresh-fullreport.out"), Some(&dm), Some(PROFILE));
+        assert_eq!(p.mode, "ro");
+        assert!(p.needs_check && p.read_only());
+        assert_eq!(p.when_full, "error_if_no_space");
+        let f = Facts {
+            pool: Some(p),
+            ..healthy()
+        };
+        let m = only(&f, "pool.mode");
+        assert_eq!(m.severity, Severity::Critical);
+        assert!(m.message.contains("read-only"));
+        assert!(m
+            .fix
+            .iter()
+            .any(|c| c == "lvconvert --repair docker/thinpool"));
+        assert!(m
+            .fix
+            .iter()
+            .any(|c| c.starts_with("dmctl extend --metadata")));
+        let n = only(&f, "pool.needs_check");
+        assert_eq!(n.severity, Severity::Critical);
+        assert_eq!(worst(&diagnose(&f)).exit_code(), 6);
+    }
+
+    #[test]
+    fn monitoring_off_real_state() {
+        let f = Facts {
+            pool: Some(rep(
+                fx!("03-monitor-off-fullreport.out"),
+                Some(fx!("03-monitor-off-dmsetup-status.out")),
+                Some(PROFILE),
+            )),
+            ..healthy()
+        };
+        let m = only(&f, "pool.monitoring");
+        assert_eq!(m.severity, Severity::Warn);
+        assert_eq!(m.fix, ["lvchange --monitor y docker/thinpool"]);
+        assert_eq!(worst(&diagnose(&f)).exit_code(), 5);
+        let f = Facts {
+            dmeventd: false,
+            ..healthy()
+        };
+        let m = only(&f, "pool.monitoring");
+        assert!(m.message.contains("dmeventd is not installed"));
+    }
+
+    #[test]
+    fn profile_detached_missing_or_off() {
+        let f = Facts {
+            pool: Some(rep(
+                fx!("04-detached-fullreport.out"),
+                Some(fx!("04-detached-dmsetup-status.out")),
+                None,
+            )),
+            ..healthy()
+        };
+        let p = only(&f, "pool.profile");
+        assert_eq!(p.severity, Severity::Warn);
+        assert!(p.message.contains("no autoextend profile attached"));
+        assert!(p.fix[0].starts_with("dmctl profile --vg docker --pool thinpool"));
+        let missing = Facts {
+            pool: Some(rep(
+                fx!("02-thinlv-fullreport.out"),
+                Some(fx!("02-thinlv-dmsetup-status.out")),
+                None,
+            )),
+            ..healthy()
+        };
+        assert!(only(&missing, "pool.profile")
+            .message
+            .contains("does not exist"));
+        let off = Facts {
+            pool: Some(rep(
+                fx!("02-thinlv-fullreport.out"),
+                Some(fx!("02-thinlv-dmsetup-status.out")),
+                Some("activation {\n thin_pool_autoextend_threshold=100\n thin_pool_autoextend_percent=20\n}\n"),
+            )),
+            ..healthy()
+        };
+        let p = only(&off, "pool.profile");
+        assert!(p.message.contains("threshold 100"), "{}", p.message);
+    }
+
+    #[test]
+    fn inactive_pool_real_state() {
+        let f = Facts {
+            pool: Some(rep(fx!("05-inactive-fullreport.out"), None, Some(PROFILE))),
+            thin_target: None,
+            ..healthy()
+        };
+        let a = only(&f, "pool.active");
+        assert_eq!(a.severity, Severity::Critical);
+        assert!(a.message.contains("Non existing device docker-thinpool"));
+        assert_eq!(a.fix, ["lvchange -ay docker/thinpool"]);
+        // Usage and monitoring are not judged on an inactive pool.
+        assert!(!diagnose(&f).iter().any(|x| x.check == "pool.data_usage"));
+    }
+
+    #[test]
+    fn vg_free_too_small() {
+        let mut p = rep(
+            fx!("07-full-fullreport.out"),
+            Some(fx!("07-full-dmsetup-status.out")),
+            Some(PROFILE),
+        );
+        // Real: 300 MiB free, next step 20% of 1728 MiB = 348 MiB.
+        assert_eq!(p.vg_free_covers_next_autoextend, Some(false));
+        let v = only(
+            &Facts {
+                pool: Some(p.clone()),
+                ..healthy()
+            },
+            "vg.free",
+        );
+        assert_eq!(v.severity, Severity::Warn);
+        assert!(v.fix[0].contains("--add-device"));
+        p.vg_free_covers_next_autoextend = Some(true);
+        assert_eq!(
+            only(
+                &Facts {
+                    pool: Some(p),
+                    ..healthy()
+                },
+                "vg.free"
+            )
+            .severity,
+            Severity::Ok
+        );
+    }
+
+    #[test]
+    fn host_tools_and_kernel() {
+        let f = Facts {
+            thin_check: false,
+            ..healthy()
+        };
+        let t = only(&f, "host.thin_check");
+        assert_eq!(t.severity, Severity::Critical);
+        assert!(t.fix[0].contains("thin-provisioning-tools"));
+        let f = Facts {
+            thin_target: Some(false),
+            thin_module: false,
+            ..healthy()
+        };
+        assert_eq!(only(&f, "host.dm_thin_pool").severity, Severity::Critical);
+        // Real `dmsetup targets` lists thin-pool.
+        assert!(fx!("08-dmsetup-targets.out")
+            .lines()
+            .any(|l| l.starts_with("thin-pool ")));
+    }
+
+    #[test]
+    fn docker_side_findings() {
+        let bad = Facts {
+            daemon_json: Some(r#"{"storage-driver":"devicemapper","storage-opts":["dm.thinpooldev=/dev/mapper/docker-thinpool","dm.fs=btrfs"]}"#.into()),
+            ..healthy()
+        };
+        let d = only(&bad, "docker.daemon_json");
+        assert_eq!(d.severity, Severity::Critical);
+        assert!(d.message.contains("dm.fs"), "{}", d.message);
+        let broken = Facts {
+            daemon_json: Some("{\"storage-driver\": ".into()),
+            ..healthy()
+        };
+        assert!(only(&broken, "docker.daemon_json")
+            .message
+            .contains("not valid JSON"));
+        let other = Facts {
+            daemon_json: Some(r#"{"storage-driver":"devicemapper","storage-opts":["dm.thinpooldev=/dev/mapper/vg2-pool"]}"#.into()),
+            ..healthy()
+        };
+        let mut o = other.clone();
+        o.pool.as_mut().unwrap().found_by = status::FoundBy::Flag;
+        assert_eq!(only(&o, "docker.thinpooldev").severity, Severity::Critical);
+        let flags = Facts {
+            flags: FlagScan {
+                conflicts: vec![FlagConflict {
+                    file: "/etc/systemd/system/docker.service.d/override.conf".into(),
+                    line: 3,
+                    text: "ExecStart=/usr/bin/dockerd --storage-driver=overlay2".into(),
+                    flag: "--storage-driver".into(),
+                }],
+                errors: vec![],
+            },
+            ..healthy()
+        };
+        let fl = only(&flags, "docker.flags");
+        assert_eq!(fl.severity, Severity::Critical);
+        assert!(fl.message.contains("override.conf:3"));
+        let v25 = Facts {
+            dockerd: version::parse_dockerd_version("Docker version 25.0.3, build 4debf41"),
+            ..healthy()
+        };
+        assert_eq!(only(&v25, "docker.version").severity, Severity::Critical);
+        let v24 = Facts {
+            dockerd: version::parse_dockerd_version("Docker version 24.0.7, build afdd53b"),
+            daemon_json: Some(
+                r#"{"storage-opts":["dm.thinpooldev=/dev/mapper/docker-thinpool"]}"#.into(),
+            ),
+            ..healthy()
+        };
+        assert_eq!(only(&v24, "docker.version").severity, Severity::Warn);
+        let lp = Facts {
+            loop_file: Some("/var/lib/docker/devicemapper/devicemapper/data".into()),
+            ..healthy()
+        };
+        let l = only(&lp, "docker.loop_lvm");
+        assert!(l.fix[0].starts_with("dmctl setup"));
+    }
+
+    #[test]
+    fn no_pool() {
+        let f = Facts {
+            pool: None,
+            pool_error: Some("no thin pool found on this host".into()),
+            daemon_json: None,
+            ..healthy()
+        };
+        assert_eq!(only(&f, "pool.found").severity, Severity::Warn);
+        let f = Facts {
+            pool: None,
+            pool_error: Some("x".into()),
+            ..healthy()
+        };
+        assert_eq!(only(&f, "pool.found").severity, Severity::Critical);
+        let f = Facts { lvm: false, ..f };
+        assert_eq!(only(&f, "host.lvm").severity, Severity::Critical);
+        assert!(!diagnose(&f).iter().any(|x| x.check == "pool.found"));
+    }
+}

@@ -1,0 +1,413 @@
+//! `dmctl teardown`: remove dmctl's entries in daemon.json, the pool, its
+//! VG and the PV labels, then the profile — idempotently. The planner
+//! ([`plan`]) is pure over the probe and the files' contents.
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Format, GlobalOpts, TeardownArgs};
+use crate::cmd::status;
+use crate::dm;
+use crate::docker::daemon_json;
+use crate::error::{exit, refused};
+use crate::exec::Cmd;
+use crate::fsutil;
+use crate::lvm::LvmState;
+use crate::plan::{self, Action, Plan};
+
+/// The first line of every profile dmctl writes.
+const PROFILE_MARK: &str = "# Written by dmctl";
+
+/// What teardown works from.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub vg: String,
+    pub pool: String,
+    pub daemon_json_path: PathBuf,
+    pub daemon_json: Option<String>,
+    pub profile_path: PathBuf,
+    pub profile: Option<String>,
+    /// dockerd's pid, when it runs.
+    pub dockerd: Option<u32>,
+    pub force: bool,
+}
+
+/// The pool to tear down: `--pool`, else daemon.json's dm.thinpooldev,
+/// else the config (defaults included). Never "the only pool": teardown
+/// does not guess.
+pub fn target(
+    flag: Option<&str>,
+    thinpooldev: Option<&str>,
+    config: (&str, &str),
+) -> Result<(String, String)> {
+    if let Some(f) = flag {
+        return status::parse_pool_arg(f);
+    }
+    if let Some(d) = thinpooldev {
+        return dm::lv_of_mapper_path(d).ok_or_else(|| {
+            refused(format!(
+                "daemon.json's dm.thinpooldev={d} is not an LVM device: pass --pool VG/LV"
+            ))
+        });
+    }
+    Ok((config.0.to_string(), config.1.to_string()))
+}
+
+pub fn plan(lvm: &LvmState, i: &Inputs) -> Result<Plan> {
+    let (vg, pool) = (i.vg.as_str(), i.pool.as_str());
+    let path = format!("{vg}/{pool}");
+    let mut p = Plan::default();
+    let lv = lvm.lv(vg, pool);
+    let thin: Vec<String> = lvm.thin_volumes(vg, pool).map(|l| l.name.clone()).collect();
+    if let Some(l) = lv {
+        if !l.is_thin_pool() {
+            return Err(refused(format!(
+                "{path} is not a thin pool (segment type {:?}): dmctl tears down only its own pools",
+                l.segtype
+            )));
+        }
+        if !thin.is_empty() && !i.force {
+            return Err(refused(format!(
+                "{path} holds thin volumes ({}): their data would be lost; remove them, or re-run \
+                 with --force to remove them with the pool",
+                thin.join(", ")
+            )));
+        }
+    }
+    if lvm.vg(vg).is_some() {
+        let foreign: Vec<String> = lvm
+            .lvs_of(vg)
+            .filter(|l| !l.is_hidden() && l.name != pool && l.pool_lv != pool)
+            .map(|l| l.name.clone())
+            .collect();
+        if !foreign.is_empty() {
+            return Err(refused(format!(
+                "VG {vg} also holds {}: dmctl will not remove a VG with other volumes; remove \
+                 them first or remove only the pool with `lvremove {path}`",
+                foreign.join(", ")
+            )));
+        }
+    }
+    // daemon.json: only when it is about this pool.
+    match &i.daemon_json {
+        Some(text) => {
+            let facts = daemon_json::facts(text)
+                .map_err(|e| refused(format!("{}: {e}", i.daemon_json_path.display())))?;
+            let ours = dm::mapper_path(vg, pool);
+            match facts.thinpooldev.as_deref() {
+                Some(d) if d != ours => {
+                    p.warnings.push(format!(
+                        "{} uses {d}, not {ours}: left as it is",
+                        i.daemon_json_path.display()
+                    ));
+                    p.already("daemon-json");
+                }
+                _ => p.daemon_json_edit(
+                    &i.daemon_json_path,
+                    daemon_json::remove_devicemapper(text),
+                    Some(text),
+                )?,
+            }
+        }
+        None => p.already("daemon-json"),
+    }
+    let will_change_lvm = lv.is_some() || lvm.vg(vg).is_some();
+    if will_change_lvm {
+        if let Some(pid) = i.dockerd {
+            if !i.force {
+                return Err(refused(format!(
+                    "dockerd is running (pid {pid}) and may be using {path}: stop it first \
+                     (`systemctl stop docker`), or re-run with --force"
+                )));
+            }
+        }
+    }
+    match lv {
+        Some(_) => p.todo(
+            "lvremove",
+            Action::Run(Cmd::mutating("lvremove").arg("-y").arg(&path)),
+        ),
+        None => p.already("lvremove"),
+    }
+    let pvs: Vec<String> = lvm.pvs_of(vg).map(|p| p.name.clone()).collect();
+    if lvm.vg(vg).is_some() {
+        p.todo(
+            "vgremove",
+            Action::Run(Cmd::mutating("vgremove").arg("-y").arg(vg)),
+        );
+    } else {
+        p.already("vgremove");
+    }
+    if pvs.is_empty() {
+        p.already("pvremove");
+    } else {
+        p.todo(
+            "pvremove",
+            Action::Run(Cmd::mutating("pvremove").arg("-y").args(pvs)),
+        );
+    }
+    match &i.profile {
+        Some(text) if text.starts_with(PROFILE_MARK) => p.todo(
+            "profile",
+            Action::Remove {
+                path: i.profile_path.clone(),
+                old: text.clone(),
+            },
+        ),
+        Some(_) => {
+            p.warnings.push(format!(
+                "{} was not written by dmctl: left as it is",
+                i.profile_path.display()
+            ));
+            p.already("profile");
+        }
+        None => p.already("profile"),
+    }
+    Ok(p)
+}
+
+/// dockerd's pid from /run/docker.pid (or /var/run), when that process
+/// lives, else from a /proc scan.
+pub fn dockerd_pid() -> Option<u32> {
+    for f in ["/run/docker.pid", "/var/run/docker.pid"] {
+        if let Some(pid) = std::fs::read_to_string(f)
+            .ok()
+            .and_then(|s| s.trim().parse::<u32>().ok())
+        {
+            if Path::new(&format!("/proc/{pid}")).exists() {
+                return Some(pid);
+            }
+        }
+    }
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+        let comm = std::fs::read_to_string(e.path().join("comm")).ok()?;
+        (comm.trim() == "dockerd").then_some(pid)
+    })
+}
+
+#[derive(Serialize)]
+struct TeardownReport {
+    changed: bool,
+    dry_run: bool,
+    pool: String,
+    steps: Vec<plan::StepReport>,
+    warnings: Vec<String>,
+}
+
+pub fn run(g: &GlobalOpts, a: &TeardownArgs) -> Result<i32> {
+    crate::cmd::require_root("teardown")?;
+    let ui = crate::cmd::ui(g);
+    let _lock = crate::cmd::lock(g, &ui)?;
+    let (runners, _) = crate::cmd::Runners::new(g, &ui);
+    let r = runners.get();
+    crate::cmd::require_tools(&["lvm", "lvremove", "vgremove", "pvremove"])?;
+    let p = status::probe(g, r, a.pool.pool.as_deref(), "teardown")?;
+    let (vg, pool) = target(
+        a.pool.pool.as_deref(),
+        p.hints.thinpooldev.as_deref(),
+        (&p.settings.vg, &p.settings.pool),
+    )?;
+    let profile_name = p
+        .lvm
+        .lv(&vg, &pool)
+        .map(|l| l.profile.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| format!("{vg}-{pool}"));
+    let profile_path = p
+        .settings
+        .profile_dir
+        .join(format!("{profile_name}.profile"));
+    let inputs = Inputs {
+        vg: vg.clone(),
+        pool: pool.clone(),
+        daemon_json_path: p.settings.daemon_json.clone(),
+        daemon_json: p.daemon_json.clone(),
+        profile: fsutil::read_optional(&profile_path)?,
+        profile_path,
+        dockerd: dockerd_pid(),
+        force: a.force,
+    };
+    let pl = plan(&p.lvm, &inputs)?;
+    for w in &pl.warnings {
+        ui.warn(w);
+    }
+    if g.dry_run && g.format == Format::Human {
+        print!("{}", plan::describe(&pl));
+    }
+    let (steps, _) = plan::apply(&pl, r, &ui).context("dmctl teardown did not finish")?;
+    match g.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&TeardownReport {
+                changed: pl.changes(),
+                dry_run: g.dry_run,
+                pool: format!("{vg}/{pool}"),
+                steps,
+                warnings: pl.warnings.clone(),
+            })?
+        ),
+        _ => ui.info(&format!(
+            "dmctl teardown: {} ({vg}/{pool})",
+            match (g.dry_run, pl.changes()) {
+                (_, false) => "nothing to remove, nothing changed",
+                (true, true) => "would remove the above",
+                (false, true) => "done",
+            }
+        )),
+    }
+    Ok(exit::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::status::tests::{fx, state};
+    use crate::error::exit_code;
+
+    const DJ: &str = "{\n  \"log-level\": \"warn\",\n  \"storage-driver\": \"devicemapper\",\n  \"storage-opts\": [\n    \"dm.thinpooldev=/dev/mapper/docker-thinpool\",\n    \"dm.use_deferred_removal=true\"\n  ]\n}\n";
+
+    fn inputs() -> Inputs {
+        Inputs {
+            vg: "docker".into(),
+            pool: "thinpool".into(),
+            daemon_json_path: "/etc/docker/daemon.json".into(),
+            daemon_json: Some(DJ.into()),
+            profile_path: "/etc/lvm/profile/docker-thinpool.profile".into(),
+            profile: Some("# Written by dmctl: autoextend policy\nactivation {}\n".into()),
+            dockerd: None,
+            force: false,
+        }
+    }
+
+    fn actions(p: &Plan) -> Vec<String> {
+        p.steps
+            .iter()
+            .map(|s| match &s.action {
+                None => format!("{}: already", s.name),
+                Some(Action::Run(c)) => c.to_string(),
+                Some(Action::Write { path, .. }) => format!("write {}", path.display()),
+                Some(Action::Remove { path, .. }) => format!("rm {}", path.display()),
+                Some(a) => format!("{a:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fresh_pool_is_removed_in_order() {
+        let p = plan(&state(fx!("01-fresh-fullreport.out")), &inputs()).unwrap();
+        assert_eq!(
+            actions(&p),
+            [
+                "write /etc/docker/daemon.json",
+                "lvremove -y docker/thinpool",
+                "vgremove -y docker",
+                "pvremove -y /dev/vdb",
+                "rm /etc/lvm/profile/docker-thinpool.profile",
+            ]
+        );
+        let Some(Action::Write { content, .. }) = &p.steps[0].action else {
+            panic!()
+        };
+        assert_eq!(content, "{\n  \"log-level\": \"warn\"\n}\n");
+        let text = plan::describe(&p);
+        assert!(
+            text.contains("-  \"storage-driver\": \"devicemapper\","),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn second_run_is_a_no_op() {
+        let i = Inputs {
+            daemon_json: Some("{\n  \"log-level\": \"warn\"\n}\n".into()),
+            profile: None,
+            dockerd: Some(42),
+            ..inputs()
+        };
+        let p = plan(&state(fx!("00-fullreport-empty.out")), &i).unwrap();
+        assert!(!p.changes(), "{:?}", actions(&p));
+        let i = Inputs {
+            daemon_json: None,
+            ..i
+        };
+        assert!(!plan(&LvmState::default(), &i).unwrap().changes());
+    }
+
+    #[test]
+    fn thin_volumes_and_dockerd_need_force() {
+        let st = state(fx!("02-thinlv-fullreport.out"));
+        let e = plan(&st, &inputs()).unwrap_err();
+        assert_eq!(exit_code(&e), exit::REFUSED);
+        assert!(e.to_string().contains("vol1"), "{e}");
+        let forced = Inputs {
+            force: true,
+            ..inputs()
+        };
+        assert!(plan(&st, &forced).unwrap().changes());
+        let running = Inputs {
+            dockerd: Some(1234),
+            ..inputs()
+        };
+        let fresh = state(fx!("01-fresh-fullreport.out"));
+        let e = plan(&fresh, &running).unwrap_err();
+        assert!(
+            e.to_string().contains("dockerd is running (pid 1234)"),
+            "{e}"
+        );
+        assert!(plan(
+            &fresh,
+            &Inputs {
+                force: true,
+                ..running
+            }
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn foreign_things_are_left_alone() {
+        let i = Inputs {
+            daemon_json: Some(
+                r#"{"storage-driver":"devicemapper","storage-opts":["dm.thinpooldev=/dev/mapper/vg2-pool"]}"#
+                    .into(),
+            ),
+            profile: Some("activation {}\n".into()),
+            ..inputs()
+        };
+        let p = plan(&state(fx!("01-fresh-fullreport.out")), &i).unwrap();
+        assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
+        assert_eq!(actions(&p)[0], "daemon-json: already");
+        assert_eq!(actions(&p)[4], "profile: already");
+        // A VG with other LVs is refused.
+        let mut st = state(fx!("01-fresh-fullreport.out"));
+        let mut other = st.lvs[0].clone();
+        other.name = "data".into();
+        other.segtype = "linear".into();
+        other.attr = "-wi-a-----".into();
+        st.lvs.push(other);
+        let e = plan(&st, &inputs()).unwrap_err();
+        assert!(e.to_string().contains("also holds data"), "{e}");
+        // Something else named like the pool is refused.
+        let e = plan(
+            &st,
+            &Inputs {
+                pool: "data".into(),
+                ..inputs()
+            },
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("not a thin pool"), "{e}");
+    }
+
+    #[test]
+    fn target_choice() {
+        let t = |f, d, c| target(f, d, c).unwrap();
+        let want = ("a-b".to_string(), "c".to_string());
+        assert_eq!(t(Some("a-b/c"), None, ("x", "y")), want);
+        assert_eq!(t(None, Some("/dev/mapper/a--b-c"), ("x", "y")), want);
+        assert_eq!(t(None, None, ("a-b", "c")), want);
+        assert!(target(None, Some("/dev/sdb"), ("x", "y")).is_err());
+    }
+}
