@@ -7,8 +7,9 @@
 # too (the name defaults to a description of the check). At exit the summary line
 #   N passed, N failed
 # is printed (once; `summary` prints it earlier) and the exit status becomes 1 if
-# anything failed. A script that dies early (set -e, `exit 3`) gets one more failure
-# recorded ("script aborted ...") and keeps its non-zero exit status.
+# anything failed. A script that dies early (set -e, `exit 3`) keeps its non-zero exit
+# status and, unless a failure was already counted (e.g. the assert that ended it under
+# set -e), gets one failure "script: aborted with exit status N".
 #
 # Asserts return 0/1, so under `set -e` a failed assert ends the script (after the
 # summary). Use `assert_... || true` to go on after a failure.
@@ -58,8 +59,10 @@ summary() {
 _lib_on_exit() {
     local rc=$?
     if ((!LIB_SUMMARY_DONE)); then
-        if ((rc != 0)); then
+        if ((rc != 0 && LIB_FAILED == 0)); then
             fail "script" "aborted with exit status $rc"
+        elif ((rc != 0)); then
+            echo "(script ended with exit status $rc)"
         fi
         summary || true
     fi
@@ -150,11 +153,11 @@ dev_sum() {
 _lib_dm_remove() {
     local h
     for h in /sys/class/block/"$1"/holders/*; do
-        [[ -e $h ]] && _lib_dm_remove "${h##*/}"
+        if [[ -e $h ]]; then _lib_dm_remove "${h##*/}"; fi
     done
-    [[ -r /sys/class/block/$1/dm/name ]] &&
-        dmsetup remove --retry "$(cat "/sys/class/block/$1/dm/name")" >/dev/null 2>&1
-    return 0
+    if [[ -r /sys/class/block/$1/dm/name ]]; then
+        dmsetup remove --retry "$(cat "/sys/class/block/$1/dm/name")" >/dev/null 2>&1 || true
+    fi
 }
 
 # reset_disk DEV...: leave DEV blank whatever LVM / dm / filesystem / partitions were on it.
@@ -170,7 +173,7 @@ reset_disk() {
         done < <(lsblk -nrpo MOUNTPOINT "$dev" 2>/dev/null | awk NF | sort -r)
         mapfile -t parts < <(lsblk -nrpo NAME,TYPE "$dev" | awk '$2 == "part" { print $1 }')
         for p in "$dev" "${parts[@]}"; do
-            vg=$(pvs --noheadings -o vg_name "$p" 2>/dev/null | tr -d '[:space:]')
+            vg=$(pvs --noheadings -o vg_name "$p" 2>/dev/null | tr -d '[:space:]') || vg=
             if [[ -n $vg ]]; then
                 vgchange -an "$vg" >/dev/null 2>&1 || true
                 vgremove -ff -y "$vg" >/dev/null 2>&1 || true
@@ -179,7 +182,7 @@ reset_disk() {
         # Anything device-mapper still holds on it (LVM leftovers, hand-made tables).
         for p in "$dev" "${parts[@]}"; do
             for h in /sys/class/block/"${p##*/}"/holders/*; do
-                [[ -e $h ]] && _lib_dm_remove "${h##*/}"
+                if [[ -e $h ]]; then _lib_dm_remove "${h##*/}"; fi
             done
         done
         for p in "${parts[@]}" "$dev"; do
