@@ -145,8 +145,23 @@ wait_for() {
     done
 }
 
+# dev_sum DEV: sha256 of the whole device, read with O_DIRECT: what is on the disk, not
+# what the page cache of DEV remembers (writes through dm devices on top bypass it), and
+# faster than `sha256sum <DEV` under TCG (still ~15-30 s per GiB: keep disks small).
 dev_sum() {
-    sha256sum <"$1" | cut -d' ' -f1
+    python3 - "$1" <<'PY'
+import hashlib, mmap, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECT)
+buf = mmap.mmap(-1, 16 << 20)  # page aligned, as O_DIRECT wants
+view = memoryview(buf)
+h = hashlib.sha256()
+while True:
+    n = os.readv(fd, [buf])
+    if n == 0:
+        break
+    h.update(view[:n])
+print(h.hexdigest())
+PY
 }
 
 # _lib_dm_remove NAME: remove the dm device sysfs NAME (dm-3) and whatever is stacked on it.

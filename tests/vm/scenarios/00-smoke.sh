@@ -1,5 +1,6 @@
 #!/bin/bash
 # shellcheck disable=SC2119 # lib.sh functions take optional arguments
+# vm-args: --disk 2G
 # Smoke test of the VM test bed itself (no dmctl involved):
 #
 #   tests/vm/run --disk 2G tests/vm/scenarios/00-smoke.sh

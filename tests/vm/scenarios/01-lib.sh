@@ -1,9 +1,9 @@
 #!/bin/bash
 # shellcheck disable=SC2119,SC2016 # optional arguments; code in single quotes runs elsewhere
-# vm-args: --disk 1G --disk 1G
+# vm-args: --disk 512M --disk 512M
 # Self-test of tests/vm/lib.sh: result counting and the summary line, reset_disk on
 # every kind of leftover, dev_sum, containerd helpers and the OCI busybox archive.
-#   tests/vm/run --disk 1G --disk 1G tests/vm/scenarios/01-lib.sh
+#   tests/vm/run --disk 512M --disk 512M tests/vm/scenarios/01-lib.sh
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -36,8 +36,9 @@ assert_eq "1 passed, 1 failed" "$(tail -n1 <<<"$LAST_OUT")" "failed assert count
 step "dev_sum"
 s1=$(dev_sum /dev/vdb)
 assert_eq "$s1" "$(dev_sum /dev/vdb)" "dev_sum is stable"
-assert_eq "$(head -c 1G /dev/zero | sha256sum | cut -d' ' -f1)" "$s1" "blank 1G disk sums like 1G of zeros"
-printf x | dd of=/dev/vdb bs=1 seek=500000000 conv=notrunc,fsync status=none
+# sha256 of 512 MiB of zeros
+assert_eq 9acca8e8c22201155389f65abbf6bc9723edc7384ead80503839f49dcc56d767 "$s1" "blank disk sums like 512M of zeros"
+printf x | dd of=/dev/vdb bs=1 seek=300000000 conv=notrunc,fsync status=none
 assert_not_contains "$s1" "$(dev_sum /dev/vdb)" "dev_sum sees a one-byte change"
 
 blank() { # blank DEV: what reset_disk promises
@@ -66,7 +67,7 @@ assert_eq "" "$(vgs --noheadings 2>/dev/null)" "no VG left"
 step "reset_disk: thin pool with a hand-made (docker-like) thin device, mounted"
 pvcreate -q /dev/vdb
 vgcreate -q t2 /dev/vdb
-lvcreate -q -y --type thin-pool -n pool -L 500M t2
+lvcreate -q -y --type thin-pool -n pool -L 256M t2
 dmsetup message t2-pool 0 "create_thin 7"
 dmsetup create handmade --table "0 204800 thin /dev/mapper/t2-pool 7"
 mkfs.ext4 -q /dev/mapper/handmade

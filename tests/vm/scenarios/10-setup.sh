@@ -1,5 +1,5 @@
 #!/bin/bash
-# vm-args: --disk 2G --disk 2G --disk 1G
+# vm-args: --disk 2G --disk 2G --disk 192M
 # dmctl setup on a real kernel: fresh disk, re-run, resume from every partial
 # state, dockerd 20.10 on the result, refused devices, --dry-run, names with
 # dashes, and the step subcommands giving the same pool as the short recipe.
@@ -144,7 +144,7 @@ assert_contains "$LAST_ERR" "other-pool" "names the other pool"
 assert_eq "$sum" "$(sha256sum </etc/docker/daemon.json)" "daemon.json untouched"
 cp /tmp/dj.before /etc/docker/daemon.json
 
-step "5. refused devices keep every byte"
+step "5. refused devices keep every byte (on the small /dev/vdd: whole-device checksums)"
 refuse() { # NAME DEV [ARGS...]: exit 3 and the device checksum unchanged
     local name=$1 dev=$2 before
     shift 2
@@ -153,32 +153,32 @@ refuse() { # NAME DEV [ARGS...]: exit 3 and the device checksum unchanged
     printf '    %s\n' "$LAST_ERR" | head -5
     assert_eq "$before" "$(dev_sum "$dev")" "$name: $dev unchanged"
 }
-reset_disk /dev/vdc
-mkfs.ext4 -q -E lazy_itable_init=0,lazy_journal_init=0 /dev/vdc
-mkdir -p /mnt/x && mount /dev/vdc /mnt/x && sync
-refuse "mounted ext4" /dev/vdc
+reset_disk /dev/vdd
+mkfs.ext4 -q -E lazy_itable_init=0,lazy_journal_init=0 /dev/vdd
+mkdir -p /mnt/x && mount /dev/vdd /mnt/x && sync
+refuse "mounted ext4" /dev/vdd
 assert_contains "$LAST_ERR" "mounted at /mnt/x" "mounted: says where"
-refuse "mounted ext4 with --force" /dev/vdc --force
+refuse "mounted ext4 with --force" /dev/vdd --force
 umount /mnt/x
-refuse "ext4 signature" /dev/vdc
+refuse "ext4 signature" /dev/vdd
 assert_contains "$LAST_ERR" "ext4 signature" "ext4: named"
 assert_contains "$LAST_ERR" "--force" "ext4: names the fix"
-assert_rc 0 dmctl setup /dev/vdc --force --vg forced --daemon-json /tmp/forced.json
-assert_eq "" "$(wipefs -n /dev/vdc | grep -v LVM2_member | sed 1d)" "--force: only the PV label remains"
+assert_rc 0 dmctl setup /dev/vdd --force --vg forced --daemon-json /tmp/forced.json
+assert_eq "" "$(wipefs -n /dev/vdd | grep -v LVM2_member | sed 1d)" "--force: only the PV label remains"
 check_pool forced thinpool "--force"
-reset_disk /dev/vdc
-echo 'label: gpt' | sfdisk -q /dev/vdc
-refuse "partition table" /dev/vdc
+reset_disk /dev/vdd
+echo 'label: gpt' | sfdisk -q /dev/vdd
+refuse "partition table" /dev/vdd
 assert_contains "$LAST_ERR" "partition table" "partition table: named"
-refuse "partition table with --force" /dev/vdc --force
-printf 'label: gpt\n,100M\n' | sfdisk -q /dev/vdc && udevadm settle
-refuse "partitions" /dev/vdc --force
-refuse "a partition" /dev/vdc1
-reset_disk /dev/vdc
-vgcreate -q other /dev/vdc
-refuse "PV of another VG" /dev/vdc --force
+refuse "partition table with --force" /dev/vdd --force
+printf 'label: gpt\n,100M\n' | sfdisk -q /dev/vdd && udevadm settle
+refuse "partitions" /dev/vdd --force
+refuse "a partition" /dev/vdd1
+reset_disk /dev/vdd
+vgcreate -q other /dev/vdd
+refuse "PV of another VG" /dev/vdd --force
 assert_contains "$LAST_ERR" "PV of volume group other" "other VG: named"
-reset_disk /dev/vdc
+reset_disk /dev/vdd
 assert_rc 3 dmctl setup /etc/hostname
 assert_contains "$LAST_ERR" "not a block device" "regular file: named"
 assert_rc 3 dmctl setup /dev/nonexistent
@@ -207,3 +207,24 @@ assert_contains "$(cat /etc/docker/daemon.json)" "dm.thinpooldev=/dev/mapper/doc
 start_dockerd
 assert_contains "$(docker info 2>&1)" "Pool Name: docker--vg-thin--pool" "dockerd accepts the pool"
 stop_dockerd
+
+step "two runs at once: the second waits, then fails with exit 4"
+reset_disk /dev/vdd
+dmctl setup /dev/vdd --vg locked --daemon-json /tmp/locked.json -q &
+first=$!
+sleep 0.3
+assert_rc 4 dmctl setup /dev/vdd --vg locked --daemon-json /tmp/locked.json --lock-timeout 1
+assert_contains "$LAST_ERR" "another dmctl run" "busy: says why"
+wait "$first" && pass "first run finished (exit 0)" || fail "first run" "exit $?"
+assert_rc 0 dmctl setup /dev/vdd --vg locked --daemon-json /tmp/locked.json --format json
+assert_contains "$LAST_OUT" '"changed": false' "after the race: nothing left to do"
+
+step "a host without udevd: dmctl says so and copes (DM_DISABLE_UDEV)"
+reset_disk /dev/vdd
+pkill -x systemd-udevd || true
+wait_for 10 sh -c '! pgrep -x systemd-udevd' && rm -f /run/udev/control
+assert_rc 0 dmctl setup /dev/vdd --vg noudev --daemon-json /tmp/noudev.json
+assert_contains "$LAST_ERR" "udevd is not running" "no udev: warned"
+check_pool noudev thinpool "no udev"
+[[ -b /dev/mapper/noudev-thinpool ]] && pass "no udev: /dev/mapper node exists" ||
+    fail "no udev: /dev/mapper node" "missing"
