@@ -234,3 +234,67 @@ fn every_subcommand_is_in_the_help_test_list() {
         assert!(SUBCOMMANDS.contains(w), "{w} missing from SUBCOMMANDS");
     }
 }
+
+#[test]
+fn quiet_prints_only_errors() {
+    let mut good = tempfile::NamedTempFile::new().unwrap();
+    writeln!(good, r#"{{"storage-driver": "devicemapper"}}"#).unwrap();
+    dmctl()
+        .args(["-q", "daemon-json", "--check"])
+        .arg(good.path())
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr("");
+    let mut bad = tempfile::NamedTempFile::new().unwrap();
+    writeln!(bad, r#"{{"storage-opts": ["dm.fs=btrfs"]}}"#).unwrap();
+    dmctl()
+        .args(["-q", "daemon-json", "--check"])
+        .arg(bad.path())
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("dm.fs"));
+}
+
+/// Run dmctl ARGS on a pseudo-terminal (util-linux `script`), so that
+/// anything that colours "only on a terminal" would. None when `script`
+/// is not installed.
+fn on_a_terminal(args: &str, no_color: bool) -> Option<String> {
+    let bin = assert_cmd::cargo::cargo_bin("dmctl");
+    let mut c = std::process::Command::new("script");
+    c.args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
+        .env("DMCTL_CONFIG", "/dev/null")
+        .env("TERM", "xterm-256color")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(std::process::Stdio::null());
+    if no_color {
+        c.env("NO_COLOR", "1");
+    } else {
+        c.env_remove("NO_COLOR");
+    }
+    let out = c.output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn no_color_is_honoured_on_a_terminal() {
+    // clap styles usage errors and help on a terminal; NO_COLOR turns that
+    // off. dmctl's own output (steps, spinner) never has colour.
+    let Some(plain) = on_a_terminal("frobnicate", true) else {
+        eprintln!("skipped: util-linux `script` not installed");
+        return;
+    };
+    assert!(plain.contains("unrecognized subcommand"), "{plain:?}");
+    assert!(
+        !plain.contains('\x1b'),
+        "escape sequence with NO_COLOR: {plain:?}"
+    );
+    let help = on_a_terminal("setup --help", true).unwrap();
+    assert!(
+        help.contains("Example:") && !help.contains('\x1b'),
+        "{help:?}"
+    );
+    // Without NO_COLOR clap does style it: the check above is not vacuous.
+    let styled = on_a_terminal("frobnicate", false).unwrap();
+    assert!(styled.contains('\x1b'), "{styled:?}");
+}

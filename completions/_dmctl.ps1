@@ -1,0 +1,347 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'dmctl' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'dmctl'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'dmctl' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); flags win over its keys')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for another dmctl run to finish')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would run and be written; change nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Take a blank disk to a monitored thin pool and daemon.json')
+            [CompletionResult]::new('pvcreate', 'pvcreate', [CompletionResultType]::ParameterValue, 'Step 1: initialise DEVICE as an LVM physical volume')
+            [CompletionResult]::new('vgcreate', 'vgcreate', [CompletionResultType]::ParameterValue, 'Step 2: create the volume group on DEVICE')
+            [CompletionResult]::new('lvcreate', 'lvcreate', [CompletionResultType]::ParameterValue, 'Step 3: create the data and metadata LVs')
+            [CompletionResult]::new('lvconvert', 'lvconvert', [CompletionResultType]::ParameterValue, 'Step 4: convert the two LVs into a thin pool')
+            [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'Step 5: write the autoextend profile, attach it, monitor the pool')
+            [CompletionResult]::new('daemon-json', 'daemon-json', [CompletionResultType]::ParameterValue, 'Step 6: write or check /etc/docker/daemon.json')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the pool''s usage, mode, monitoring and autoextend headroom')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check pool, LVM, kernel and Docker setup; print each fix')
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Grow the pool''s data or metadata, or add a disk to its VG')
+            [CompletionResult]::new('teardown', 'teardown', [CompletionResultType]::ParameterValue, 'Remove the pool, its VG and PV labels, daemon.json entries, profile')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dmctl;setup' {
+            [CompletionResult]::new('--vg', '--vg', [CompletionResultType]::ParameterName, 'Volume group name [default: docker]')
+            [CompletionResult]::new('--pool', '--pool', [CompletionResultType]::ParameterName, 'Thin pool LV name [default: thinpool]')
+            [CompletionResult]::new('--data-percent', '--data-percent', [CompletionResultType]::ParameterName, 'Pool data size in percent of the VG [default: 95]')
+            [CompletionResult]::new('--metadata-percent', '--metadata-percent', [CompletionResultType]::ParameterName, 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]')
+            [CompletionResult]::new('--metadata-size', '--metadata-size', [CompletionResultType]::ParameterName, 'Metadata size, e.g. 1G (2MiB..15.8GiB)')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]')
+            [CompletionResult]::new('--autoextend-threshold', '--autoextend-threshold', [CompletionResultType]::ParameterName, 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]')
+            [CompletionResult]::new('--autoextend-percent', '--autoextend-percent', [CompletionResultType]::ParameterName, 'Grow by PCT of the pool''s size each time [default: 20]')
+            [CompletionResult]::new('--profile-dir', '--profile-dir', [CompletionResultType]::ParameterName, 'Directory of LVM profiles [default: /etc/lvm/profile]')
+            [CompletionResult]::new('--daemon-json', '--daemon-json', [CompletionResultType]::ParameterName, 'Docker''s daemon.json [default: /etc/docker/daemon.json]')
+            [CompletionResult]::new('--basesize', '--basesize', [CompletionResultType]::ParameterName, 'dm.basesize for daemon.json, e.g. 20G (only when given)')
+            [CompletionResult]::new('--fs', '--fs', [CompletionResultType]::ParameterName, 'dm.fs for daemon.json (only when given)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); flags win over its keys')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for another dmctl run to finish')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Wipe old filesystem signatures (never overrides mounted, held, in another VG, partitioned or read-only)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would run and be written; change nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dmctl;pvcreate' {
+            [CompletionResult]::new('--vg', '--vg', [CompletionResultType]::ParameterName, 'Volume group name [default: docker]')
+            [CompletionResult]::new('--pool', '--pool', [CompletionResultType]::ParameterName, 'Thin pool LV name [default: thinpool]')
+            [CompletionResult]::new('--data-percent', '--data-percent', [CompletionResultType]::ParameterName, 'Pool data size in percent of the VG [default: 95]')
+            [CompletionResult]::new('--metadata-percent', '--metadata-percent', [CompletionResultType]::ParameterName, 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]')
+            [CompletionResult]::new('--metadata-size', '--metadata-size', [CompletionResultType]::ParameterName, 'Metadata size, e.g. 1G (2MiB..15.8GiB)')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]')
+            [CompletionResult]::new('--autoextend-threshold', '--autoextend-threshold', [CompletionResultType]::ParameterName, 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]')
+            [CompletionResult]::new('--autoextend-percent', '--autoextend-percent', [CompletionResultType]::ParameterName, 'Grow by PCT of the pool''s size each time [default: 20]')
+            [CompletionResult]::new('--profile-dir', '--profile-dir', [CompletionResultType]::ParameterName, 'Directory of LVM profiles [default: /etc/lvm/profile]')
+            [CompletionResult]::new('--daemon-json', '--daemon-json', [CompletionResultType]::ParameterName, 'Docker''s daemon.json [default: /etc/docker/daemon.json]')
+            [CompletionResult]::new('--basesize', '--basesize', [CompletionResultType]::ParameterName, 'dm.basesize for daemon.json, e.g. 20G (only when given)')
+            [CompletionResult]::new('--fs', '--fs', [CompletionResultType]::ParameterName, 'dm.fs for daemon.json (only when given)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); flags win over its keys')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for another dmctl run to finish')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Wipe old filesystem signatures (see `dmctl setup --help`)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would run and be written; change nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dmctl;vgcreate' {
+            [CompletionResult]::new('--vg', '--vg', [CompletionResultType]::ParameterName, 'Volume group name [default: docker]')
+            [CompletionResult]::new('--pool', '--pool', [CompletionResultType]::ParameterName, 'Thin pool LV name [default: thinpool]')
+            [CompletionResult]::new('--data-percent', '--data-percent', [CompletionResultType]::ParameterName, 'Pool data size in percent of the VG [default: 95]')
+            [CompletionResult]::new('--metadata-percent', '--metadata-percent', [CompletionResultType]::ParameterName, 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]')
+            [CompletionResult]::new('--metadata-size', '--metadata-size', [CompletionResultType]::ParameterName, 'Metadata size, e.g. 1G (2MiB..15.8GiB)')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]')
+            [CompletionResult]::new('--autoextend-threshold', '--autoextend-threshold', [CompletionResultType]::ParameterName, 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]')
+            [CompletionResult]::new('--autoextend-percent', '--autoextend-percent', [CompletionResultType]::ParameterName, 'Grow by PCT of the pool''s size each time [default: 20]')
+            [CompletionResult]::new('--profile-dir', '--profile-dir', [CompletionResultType]::ParameterName, 'Directory of LVM profiles [default: /etc/lvm/profile]')
+            [CompletionResult]::new('--daemon-json', '--daemon-json', [CompletionResultType]::ParameterName, 'Docker''s daemon.json [default: /etc/docker/daemon.json]')
+            [CompletionResult]::new('--basesize', '--basesize', [CompletionResultType]::ParameterName, 'dm.basesize for daemon.json, e.g. 20G (only when given)')
+            [CompletionResult]::new('--fs', '--fs', [CompletionResultType]::ParameterName, 'dm.fs for daemon.json (only when given)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); flags win over its keys')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for another dmctl run to finish')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Wipe old filesystem signatures (see `dmctl setup --help`)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would run and be written; change nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dmctl;lvcreate' {
+            [CompletionResult]::new('--vg', '--vg', [CompletionResultType]::ParameterName, 'Volume group name [default: docker]')
+            [CompletionResult]::new('--pool', '--pool', [CompletionResultType]::ParameterName, 'Thin pool LV name [default: thinpool]')
+            [CompletionResult]::new('--data-percent', '--data-percent', [CompletionResultType]::ParameterName, 'Pool data size in percent of the VG [default: 95]')
+            [CompletionResult]::new('--metadata-percent', '--metadata-percent', [CompletionResultType]::ParameterName, 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]')
+            [CompletionResult]::new('--metadata-size', '--metadata-size', [CompletionResultType]::ParameterName, 'Metadata size, e.g. 1G (2MiB..15.8GiB)')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]')
+            [CompletionResult]::new('--autoextend-threshold', '--autoextend-threshold', [CompletionResultType]::ParameterName, 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]')
+            [CompletionResult]::new('--autoextend-percent', '--autoextend-percent', [CompletionResultType]::ParameterName, 'Grow by PCT of the pool''s size each time [default: 20]')
+            [CompletionResult]::new('--profile-dir', '--profile-dir', [CompletionResultType]::ParameterName, 'Directory of LVM profiles [default: /etc/lvm/profile]')
+            [CompletionResult]::new('--daemon-json', '--daemon-json', [CompletionResultType]::ParameterName, 'Docker''s daemon.json [default: /etc/docker/daemon.json]')
+            [CompletionResult]::new('--basesize', '--basesize', [CompletionResultType]::ParameterName, 'dm.basesize for daemon.json, e.g. 20G (only when given)')
+            [CompletionResult]::new('--fs', '--fs', [CompletionResultType]::ParameterName, 'dm.fs for daemon.json (only when given)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); flags win over its keys')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for another dmctl run to finish')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would run and be written; change nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dmctl;lvconvert' {
+            [CompletionResult]::new('--vg', '--vg', [CompletionResultType]::ParameterName, 'Volume group name [default: docker]')
+            [CompletionResult]::new('--pool', '--pool', [CompletionResultType]::ParameterName, 'Thin pool LV name [default: thinpool]')
+            [CompletionResult]::new('--data-percent', '--data-percent', [CompletionResultType]::ParameterName, 'Pool data size in percent of the VG [default: 95]')
+            [CompletionResult]::new('--metadata-percent', '--metadata-percent', [CompletionResultType]::ParameterName, 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]')
+            [CompletionResult]::new('--metadata-size', '--metadata-size', [CompletionResultType]::ParameterName, 'Metadata size, e.g. 1G (2MiB..15.8GiB)')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]')
+            [CompletionResult]::new('--autoextend-threshold', '--autoextend-threshold', [CompletionResultType]::ParameterName, 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]')
+            [CompletionResult]::new('--autoextend-percent', '--autoextend-percent', [CompletionResultType]::ParameterName, 'Grow by PCT of the pool''s size each time [default: 20]')
+            [CompletionResult]::new('--profile-dir', '--profile-dir', [CompletionResultType]::ParameterName, 'Directory of LVM profiles [default: /etc/lvm/profile]')
+            [CompletionResult]::new('--daemon-json', '--daemon-json', [CompletionResultType]::ParameterName, 'Docker''s daemon.json [default: /etc/docker/daemon.json]')
+            [CompletionResult]::new('--basesize', '--basesize', [CompletionResultType]::ParameterName, 'dm.basesize for daemon.json, e.g. 20G (only when given)')
+            [CompletionResult]::new('--fs', '--fs', [CompletionResultType]::ParameterName, 'dm.fs for daemon.json (only when given)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); flags win over its keys')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for another dmctl run to finish')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would run and be written; change nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dmctl;profile' {
+            [CompletionResult]::new('--vg', '--vg', [CompletionResultType]::ParameterName, 'Volume group name [default: docker]')
+            [CompletionResult]::new('--pool', '--pool', [CompletionResultType]::ParameterName, 'Thin pool LV name [default: thinpool]')
+            [CompletionResult]::new('--data-percent', '--data-percent', [CompletionResultType]::ParameterName, 'Pool data size in percent of the VG [default: 95]')
+            [CompletionResult]::new('--metadata-percent', '--metadata-percent', [CompletionResultType]::ParameterName, 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]')
+            [CompletionResult]::new('--metadata-size', '--metadata-size', [CompletionResultType]::ParameterName, 'Metadata size, e.g. 1G (2MiB..15.8GiB)')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]')
+            [CompletionResult]::new('--autoextend-threshold', '--autoextend-threshold', [CompletionResultType]::ParameterName, 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]')
+            [CompletionResult]::new('--autoextend-percent', '--autoextend-percent', [CompletionResultType]::ParameterName, 'Grow by PCT of the pool''s size each time [default: 20]')
+            [CompletionResult]::new('--profile-dir', '--profile-dir', [CompletionResultType]::ParameterName, 'Directory of LVM profiles [default: /etc/lvm/profile]')
+            [CompletionResult]::new('--daemon-json', '--daemon-json', [CompletionResultType]::ParameterName, 'Docker''s daemon.json [default: /etc/docker/daemon.json]')
+            [CompletionResult]::new('--basesize', '--basesize', [CompletionResultType]::ParameterName, 'dm.basesize for daemon.json, e.g. 20G (only when given)')
+            [CompletionResult]::new('--fs', '--fs', [CompletionResultType]::ParameterName, 'dm.fs for daemon.json (only when given)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); flags win over its keys')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for another dmctl run to finish')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would run and be written; change nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dmctl;daemon-json' {
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Only validate FILE (default: the daemon.json path); write nothing')
+            [CompletionResult]::new('--vg', '--vg', [CompletionResultType]::ParameterName, 'Volume group name [default: docker]')
+            [CompletionResult]::new('--pool', '--pool', [CompletionResultType]::ParameterName, 'Thin pool LV name [default: thinpool]')
+            [CompletionResult]::new('--data-percent', '--data-percent', [CompletionResultType]::ParameterName, 'Pool data size in percent of the VG [default: 95]')
+            [CompletionResult]::new('--metadata-percent', '--metadata-percent', [CompletionResultType]::ParameterName, 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]')
+            [CompletionResult]::new('--metadata-size', '--metadata-size', [CompletionResultType]::ParameterName, 'Metadata size, e.g. 1G (2MiB..15.8GiB)')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]')
+            [CompletionResult]::new('--autoextend-threshold', '--autoextend-threshold', [CompletionResultType]::ParameterName, 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]')
+            [CompletionResult]::new('--autoextend-percent', '--autoextend-percent', [CompletionResultType]::ParameterName, 'Grow by PCT of the pool''s size each time [default: 20]')
+            [CompletionResult]::new('--profile-dir', '--profile-dir', [CompletionResultType]::ParameterName, 'Directory of LVM profiles [default: /etc/lvm/profile]')
+            [CompletionResult]::new('--daemon-json', '--daemon-json', [CompletionResultType]::ParameterName, 'Docker''s daemon.json [default: /etc/docker/daemon.json]')
+            [CompletionResult]::new('--basesize', '--basesize', [CompletionResultType]::ParameterName, 'dm.basesize for daemon.json, e.g. 20G (only when given)')
+            [CompletionResult]::new('--fs', '--fs', [CompletionResultType]::ParameterName, 'dm.fs for daemon.json (only when given)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); flags win over its keys')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for another dmctl run to finish')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would run and be written; change nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dmctl;status' {
+            [CompletionResult]::new('--pool', '--pool', [CompletionResultType]::ParameterName, 'The thin pool as VG/LV [default: found by itself]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); flags win over its keys')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for another dmctl run to finish')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would run and be written; change nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dmctl;doctor' {
+            [CompletionResult]::new('--pool', '--pool', [CompletionResultType]::ParameterName, 'The thin pool as VG/LV [default: found by itself]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); flags win over its keys')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for another dmctl run to finish')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would run and be written; change nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dmctl;extend' {
+            [CompletionResult]::new('--pool', '--pool', [CompletionResultType]::ParameterName, 'The thin pool as VG/LV [default: found by itself]')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Grow data by SIZE (+10G) or to SIZE (50G); never shrinks')
+            [CompletionResult]::new('--data-percent', '--data-percent', [CompletionResultType]::ParameterName, 'Grow data by PCT percent of its current size')
+            [CompletionResult]::new('--metadata', '--metadata', [CompletionResultType]::ParameterName, 'Grow metadata by SIZE (+256M) or to SIZE (1G); never shrinks')
+            [CompletionResult]::new('--add-device', '--add-device', [CompletionResultType]::ParameterName, 'Add this blank disk to the pool''s VG (same checks as setup)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); flags win over its keys')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for another dmctl run to finish')
+            [CompletionResult]::new('--grow', '--grow', [CompletionResultType]::ParameterName, 'With --add-device: grow data by all of the new disk''s space')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Wipe old filesystem signatures on --add-device (see setup)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would run and be written; change nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dmctl;teardown' {
+            [CompletionResult]::new('--pool', '--pool', [CompletionResultType]::ParameterName, 'The thin pool as VG/LV [default: found by itself]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); flags win over its keys')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for another dmctl run to finish')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Also remove the pool''s thin volumes; go on while dockerd runs')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would run and be written; change nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Echo every external command')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dmctl;help' {
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Take a blank disk to a monitored thin pool and daemon.json')
+            [CompletionResult]::new('pvcreate', 'pvcreate', [CompletionResultType]::ParameterValue, 'Step 1: initialise DEVICE as an LVM physical volume')
+            [CompletionResult]::new('vgcreate', 'vgcreate', [CompletionResultType]::ParameterValue, 'Step 2: create the volume group on DEVICE')
+            [CompletionResult]::new('lvcreate', 'lvcreate', [CompletionResultType]::ParameterValue, 'Step 3: create the data and metadata LVs')
+            [CompletionResult]::new('lvconvert', 'lvconvert', [CompletionResultType]::ParameterValue, 'Step 4: convert the two LVs into a thin pool')
+            [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'Step 5: write the autoextend profile, attach it, monitor the pool')
+            [CompletionResult]::new('daemon-json', 'daemon-json', [CompletionResultType]::ParameterValue, 'Step 6: write or check /etc/docker/daemon.json')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the pool''s usage, mode, monitoring and autoextend headroom')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check pool, LVM, kernel and Docker setup; print each fix')
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Grow the pool''s data or metadata, or add a disk to its VG')
+            [CompletionResult]::new('teardown', 'teardown', [CompletionResultType]::ParameterValue, 'Remove the pool, its VG and PV labels, daemon.json entries, profile')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dmctl;help;setup' {
+            break
+        }
+        'dmctl;help;pvcreate' {
+            break
+        }
+        'dmctl;help;vgcreate' {
+            break
+        }
+        'dmctl;help;lvcreate' {
+            break
+        }
+        'dmctl;help;lvconvert' {
+            break
+        }
+        'dmctl;help;profile' {
+            break
+        }
+        'dmctl;help;daemon-json' {
+            break
+        }
+        'dmctl;help;status' {
+            break
+        }
+        'dmctl;help;doctor' {
+            break
+        }
+        'dmctl;help;extend' {
+            break
+        }
+        'dmctl;help;teardown' {
+            break
+        }
+        'dmctl;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,317 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[dmctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'dmctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'dmctl'= {
+            cand --config 'Config file (TOML); flags win over its keys'
+            cand --format 'Output format on stdout'
+            cand --lock-timeout 'Seconds to wait for another dmctl run to finish'
+            cand --dry-run 'Show what would run and be written; change nothing'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Echo every external command'
+            cand --verbose 'Echo every external command'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand setup 'Take a blank disk to a monitored thin pool and daemon.json'
+            cand pvcreate 'Step 1: initialise DEVICE as an LVM physical volume'
+            cand vgcreate 'Step 2: create the volume group on DEVICE'
+            cand lvcreate 'Step 3: create the data and metadata LVs'
+            cand lvconvert 'Step 4: convert the two LVs into a thin pool'
+            cand profile 'Step 5: write the autoextend profile, attach it, monitor the pool'
+            cand daemon-json 'Step 6: write or check /etc/docker/daemon.json'
+            cand status 'Show the pool''s usage, mode, monitoring and autoextend headroom'
+            cand doctor 'Check pool, LVM, kernel and Docker setup; print each fix'
+            cand extend 'Grow the pool''s data or metadata, or add a disk to its VG'
+            cand teardown 'Remove the pool, its VG and PV labels, daemon.json entries, profile'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dmctl;setup'= {
+            cand --vg 'Volume group name [default: docker]'
+            cand --pool 'Thin pool LV name [default: thinpool]'
+            cand --data-percent 'Pool data size in percent of the VG [default: 95]'
+            cand --metadata-percent 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]'
+            cand --metadata-size 'Metadata size, e.g. 1G (2MiB..15.8GiB)'
+            cand --chunk-size 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]'
+            cand --autoextend-threshold 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]'
+            cand --autoextend-percent 'Grow by PCT of the pool''s size each time [default: 20]'
+            cand --profile-dir 'Directory of LVM profiles [default: /etc/lvm/profile]'
+            cand --daemon-json 'Docker''s daemon.json [default: /etc/docker/daemon.json]'
+            cand --basesize 'dm.basesize for daemon.json, e.g. 20G (only when given)'
+            cand --fs 'dm.fs for daemon.json (only when given)'
+            cand --config 'Config file (TOML); flags win over its keys'
+            cand --format 'Output format on stdout'
+            cand --lock-timeout 'Seconds to wait for another dmctl run to finish'
+            cand --force 'Wipe old filesystem signatures (never overrides mounted, held, in another VG, partitioned or read-only)'
+            cand --dry-run 'Show what would run and be written; change nothing'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Echo every external command'
+            cand --verbose 'Echo every external command'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'dmctl;pvcreate'= {
+            cand --vg 'Volume group name [default: docker]'
+            cand --pool 'Thin pool LV name [default: thinpool]'
+            cand --data-percent 'Pool data size in percent of the VG [default: 95]'
+            cand --metadata-percent 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]'
+            cand --metadata-size 'Metadata size, e.g. 1G (2MiB..15.8GiB)'
+            cand --chunk-size 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]'
+            cand --autoextend-threshold 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]'
+            cand --autoextend-percent 'Grow by PCT of the pool''s size each time [default: 20]'
+            cand --profile-dir 'Directory of LVM profiles [default: /etc/lvm/profile]'
+            cand --daemon-json 'Docker''s daemon.json [default: /etc/docker/daemon.json]'
+            cand --basesize 'dm.basesize for daemon.json, e.g. 20G (only when given)'
+            cand --fs 'dm.fs for daemon.json (only when given)'
+            cand --config 'Config file (TOML); flags win over its keys'
+            cand --format 'Output format on stdout'
+            cand --lock-timeout 'Seconds to wait for another dmctl run to finish'
+            cand --force 'Wipe old filesystem signatures (see `dmctl setup --help`)'
+            cand --dry-run 'Show what would run and be written; change nothing'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Echo every external command'
+            cand --verbose 'Echo every external command'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'dmctl;vgcreate'= {
+            cand --vg 'Volume group name [default: docker]'
+            cand --pool 'Thin pool LV name [default: thinpool]'
+            cand --data-percent 'Pool data size in percent of the VG [default: 95]'
+            cand --metadata-percent 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]'
+            cand --metadata-size 'Metadata size, e.g. 1G (2MiB..15.8GiB)'
+            cand --chunk-size 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]'
+            cand --autoextend-threshold 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]'
+            cand --autoextend-percent 'Grow by PCT of the pool''s size each time [default: 20]'
+            cand --profile-dir 'Directory of LVM profiles [default: /etc/lvm/profile]'
+            cand --daemon-json 'Docker''s daemon.json [default: /etc/docker/daemon.json]'
+            cand --basesize 'dm.basesize for daemon.json, e.g. 20G (only when given)'
+            cand --fs 'dm.fs for daemon.json (only when given)'
+            cand --config 'Config file (TOML); flags win over its keys'
+            cand --format 'Output format on stdout'
+            cand --lock-timeout 'Seconds to wait for another dmctl run to finish'
+            cand --force 'Wipe old filesystem signatures (see `dmctl setup --help`)'
+            cand --dry-run 'Show what would run and be written; change nothing'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Echo every external command'
+            cand --verbose 'Echo every external command'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'dmctl;lvcreate'= {
+            cand --vg 'Volume group name [default: docker]'
+            cand --pool 'Thin pool LV name [default: thinpool]'
+            cand --data-percent 'Pool data size in percent of the VG [default: 95]'
+            cand --metadata-percent 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]'
+            cand --metadata-size 'Metadata size, e.g. 1G (2MiB..15.8GiB)'
+            cand --chunk-size 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]'
+            cand --autoextend-threshold 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]'
+            cand --autoextend-percent 'Grow by PCT of the pool''s size each time [default: 20]'
+            cand --profile-dir 'Directory of LVM profiles [default: /etc/lvm/profile]'
+            cand --daemon-json 'Docker''s daemon.json [default: /etc/docker/daemon.json]'
+            cand --basesize 'dm.basesize for daemon.json, e.g. 20G (only when given)'
+            cand --fs 'dm.fs for daemon.json (only when given)'
+            cand --config 'Config file (TOML); flags win over its keys'
+            cand --format 'Output format on stdout'
+            cand --lock-timeout 'Seconds to wait for another dmctl run to finish'
+            cand --dry-run 'Show what would run and be written; change nothing'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Echo every external command'
+            cand --verbose 'Echo every external command'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'dmctl;lvconvert'= {
+            cand --vg 'Volume group name [default: docker]'
+            cand --pool 'Thin pool LV name [default: thinpool]'
+            cand --data-percent 'Pool data size in percent of the VG [default: 95]'
+            cand --metadata-percent 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]'
+            cand --metadata-size 'Metadata size, e.g. 1G (2MiB..15.8GiB)'
+            cand --chunk-size 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]'
+            cand --autoextend-threshold 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]'
+            cand --autoextend-percent 'Grow by PCT of the pool''s size each time [default: 20]'
+            cand --profile-dir 'Directory of LVM profiles [default: /etc/lvm/profile]'
+            cand --daemon-json 'Docker''s daemon.json [default: /etc/docker/daemon.json]'
+            cand --basesize 'dm.basesize for daemon.json, e.g. 20G (only when given)'
+            cand --fs 'dm.fs for daemon.json (only when given)'
+            cand --config 'Config file (TOML); flags win over its keys'
+            cand --format 'Output format on stdout'
+            cand --lock-timeout 'Seconds to wait for another dmctl run to finish'
+            cand --dry-run 'Show what would run and be written; change nothing'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Echo every external command'
+            cand --verbose 'Echo every external command'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'dmctl;profile'= {
+            cand --vg 'Volume group name [default: docker]'
+            cand --pool 'Thin pool LV name [default: thinpool]'
+            cand --data-percent 'Pool data size in percent of the VG [default: 95]'
+            cand --metadata-percent 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]'
+            cand --metadata-size 'Metadata size, e.g. 1G (2MiB..15.8GiB)'
+            cand --chunk-size 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]'
+            cand --autoextend-threshold 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]'
+            cand --autoextend-percent 'Grow by PCT of the pool''s size each time [default: 20]'
+            cand --profile-dir 'Directory of LVM profiles [default: /etc/lvm/profile]'
+            cand --daemon-json 'Docker''s daemon.json [default: /etc/docker/daemon.json]'
+            cand --basesize 'dm.basesize for daemon.json, e.g. 20G (only when given)'
+            cand --fs 'dm.fs for daemon.json (only when given)'
+            cand --config 'Config file (TOML); flags win over its keys'
+            cand --format 'Output format on stdout'
+            cand --lock-timeout 'Seconds to wait for another dmctl run to finish'
+            cand --dry-run 'Show what would run and be written; change nothing'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Echo every external command'
+            cand --verbose 'Echo every external command'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'dmctl;daemon-json'= {
+            cand --check 'Only validate FILE (default: the daemon.json path); write nothing'
+            cand --vg 'Volume group name [default: docker]'
+            cand --pool 'Thin pool LV name [default: thinpool]'
+            cand --data-percent 'Pool data size in percent of the VG [default: 95]'
+            cand --metadata-percent 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]'
+            cand --metadata-size 'Metadata size, e.g. 1G (2MiB..15.8GiB)'
+            cand --chunk-size 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]'
+            cand --autoextend-threshold 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]'
+            cand --autoextend-percent 'Grow by PCT of the pool''s size each time [default: 20]'
+            cand --profile-dir 'Directory of LVM profiles [default: /etc/lvm/profile]'
+            cand --daemon-json 'Docker''s daemon.json [default: /etc/docker/daemon.json]'
+            cand --basesize 'dm.basesize for daemon.json, e.g. 20G (only when given)'
+            cand --fs 'dm.fs for daemon.json (only when given)'
+            cand --config 'Config file (TOML); flags win over its keys'
+            cand --format 'Output format on stdout'
+            cand --lock-timeout 'Seconds to wait for another dmctl run to finish'
+            cand --dry-run 'Show what would run and be written; change nothing'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Echo every external command'
+            cand --verbose 'Echo every external command'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'dmctl;status'= {
+            cand --pool 'The thin pool as VG/LV [default: found by itself]'
+            cand --config 'Config file (TOML); flags win over its keys'
+            cand --format 'Output format on stdout'
+            cand --lock-timeout 'Seconds to wait for another dmctl run to finish'
+            cand --dry-run 'Show what would run and be written; change nothing'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Echo every external command'
+            cand --verbose 'Echo every external command'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'dmctl;doctor'= {
+            cand --pool 'The thin pool as VG/LV [default: found by itself]'
+            cand --config 'Config file (TOML); flags win over its keys'
+            cand --format 'Output format on stdout'
+            cand --lock-timeout 'Seconds to wait for another dmctl run to finish'
+            cand --dry-run 'Show what would run and be written; change nothing'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Echo every external command'
+            cand --verbose 'Echo every external command'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'dmctl;extend'= {
+            cand --pool 'The thin pool as VG/LV [default: found by itself]'
+            cand --data 'Grow data by SIZE (+10G) or to SIZE (50G); never shrinks'
+            cand --data-percent 'Grow data by PCT percent of its current size'
+            cand --metadata 'Grow metadata by SIZE (+256M) or to SIZE (1G); never shrinks'
+            cand --add-device 'Add this blank disk to the pool''s VG (same checks as setup)'
+            cand --config 'Config file (TOML); flags win over its keys'
+            cand --format 'Output format on stdout'
+            cand --lock-timeout 'Seconds to wait for another dmctl run to finish'
+            cand --grow 'With --add-device: grow data by all of the new disk''s space'
+            cand --force 'Wipe old filesystem signatures on --add-device (see setup)'
+            cand --dry-run 'Show what would run and be written; change nothing'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Echo every external command'
+            cand --verbose 'Echo every external command'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'dmctl;teardown'= {
+            cand --pool 'The thin pool as VG/LV [default: found by itself]'
+            cand --config 'Config file (TOML); flags win over its keys'
+            cand --format 'Output format on stdout'
+            cand --lock-timeout 'Seconds to wait for another dmctl run to finish'
+            cand --force 'Also remove the pool''s thin volumes; go on while dockerd runs'
+            cand --dry-run 'Show what would run and be written; change nothing'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Echo every external command'
+            cand --verbose 'Echo every external command'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'dmctl;help'= {
+            cand setup 'Take a blank disk to a monitored thin pool and daemon.json'
+            cand pvcreate 'Step 1: initialise DEVICE as an LVM physical volume'
+            cand vgcreate 'Step 2: create the volume group on DEVICE'
+            cand lvcreate 'Step 3: create the data and metadata LVs'
+            cand lvconvert 'Step 4: convert the two LVs into a thin pool'
+            cand profile 'Step 5: write the autoextend profile, attach it, monitor the pool'
+            cand daemon-json 'Step 6: write or check /etc/docker/daemon.json'
+            cand status 'Show the pool''s usage, mode, monitoring and autoextend headroom'
+            cand doctor 'Check pool, LVM, kernel and Docker setup; print each fix'
+            cand extend 'Grow the pool''s data or metadata, or add a disk to its VG'
+            cand teardown 'Remove the pool, its VG and PV labels, daemon.json entries, profile'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dmctl;help;setup'= {
+        }
+        &'dmctl;help;pvcreate'= {
+        }
+        &'dmctl;help;vgcreate'= {
+        }
+        &'dmctl;help;lvcreate'= {
+        }
+        &'dmctl;help;lvconvert'= {
+        }
+        &'dmctl;help;profile'= {
+        }
+        &'dmctl;help;daemon-json'= {
+        }
+        &'dmctl;help;status'= {
+        }
+        &'dmctl;help;doctor'= {
+        }
+        &'dmctl;help;extend'= {
+        }
+        &'dmctl;help;teardown'= {
+        }
+        &'dmctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,265 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_dmctl_global_optspecs
+    string join \n config= dry-run format= q/quiet v/verbose lock-timeout= h/help V/version
+end
+
+function __fish_dmctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_dmctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_dmctl_using_subcommand
+    set -l cmd (__fish_dmctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c dmctl -n "__fish_dmctl_needs_command" -l config -d 'Config file (TOML); flags win over its keys' -r -F
+complete -c dmctl -n "__fish_dmctl_needs_command" -l format -d 'Output format on stdout' -r -f -a "human\t''
+json\t''
+prometheus\t'node_exporter textfile format (`dmctl status` only)'"
+complete -c dmctl -n "__fish_dmctl_needs_command" -l lock-timeout -d 'Seconds to wait for another dmctl run to finish' -r
+complete -c dmctl -n "__fish_dmctl_needs_command" -l dry-run -d 'Show what would run and be written; change nothing'
+complete -c dmctl -n "__fish_dmctl_needs_command" -s q -l quiet -d 'Print only errors'
+complete -c dmctl -n "__fish_dmctl_needs_command" -s v -l verbose -d 'Echo every external command'
+complete -c dmctl -n "__fish_dmctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dmctl -n "__fish_dmctl_needs_command" -s V -l version -d 'Print version'
+complete -c dmctl -n "__fish_dmctl_needs_command" -f -a "setup" -d 'Take a blank disk to a monitored thin pool and daemon.json'
+complete -c dmctl -n "__fish_dmctl_needs_command" -f -a "pvcreate" -d 'Step 1: initialise DEVICE as an LVM physical volume'
+complete -c dmctl -n "__fish_dmctl_needs_command" -f -a "vgcreate" -d 'Step 2: create the volume group on DEVICE'
+complete -c dmctl -n "__fish_dmctl_needs_command" -f -a "lvcreate" -d 'Step 3: create the data and metadata LVs'
+complete -c dmctl -n "__fish_dmctl_needs_command" -f -a "lvconvert" -d 'Step 4: convert the two LVs into a thin pool'
+complete -c dmctl -n "__fish_dmctl_needs_command" -f -a "profile" -d 'Step 5: write the autoextend profile, attach it, monitor the pool'
+complete -c dmctl -n "__fish_dmctl_needs_command" -f -a "daemon-json" -d 'Step 6: write or check /etc/docker/daemon.json'
+complete -c dmctl -n "__fish_dmctl_needs_command" -f -a "status" -d 'Show the pool\'s usage, mode, monitoring and autoextend headroom'
+complete -c dmctl -n "__fish_dmctl_needs_command" -f -a "doctor" -d 'Check pool, LVM, kernel and Docker setup; print each fix'
+complete -c dmctl -n "__fish_dmctl_needs_command" -f -a "extend" -d 'Grow the pool\'s data or metadata, or add a disk to its VG'
+complete -c dmctl -n "__fish_dmctl_needs_command" -f -a "teardown" -d 'Remove the pool, its VG and PV labels, daemon.json entries, profile'
+complete -c dmctl -n "__fish_dmctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l vg -d 'Volume group name [default: docker]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l pool -d 'Thin pool LV name [default: thinpool]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l fs -d 'dm.fs for daemon.json (only when given)' -r -f -a "ext4\t''
+xfs\t''"
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l config -d 'Config file (TOML); flags win over its keys' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l format -d 'Output format on stdout' -r -f -a "human\t''
+json\t''
+prometheus\t'node_exporter textfile format (`dmctl status` only)'"
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l lock-timeout -d 'Seconds to wait for another dmctl run to finish' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l force -d 'Wipe old filesystem signatures (never overrides mounted, held, in another VG, partitioned or read-only)'
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l dry-run -d 'Show what would run and be written; change nothing'
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -s q -l quiet -d 'Print only errors'
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -s v -l verbose -d 'Echo every external command'
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l vg -d 'Volume group name [default: docker]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l pool -d 'Thin pool LV name [default: thinpool]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l fs -d 'dm.fs for daemon.json (only when given)' -r -f -a "ext4\t''
+xfs\t''"
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l config -d 'Config file (TOML); flags win over its keys' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l format -d 'Output format on stdout' -r -f -a "human\t''
+json\t''
+prometheus\t'node_exporter textfile format (`dmctl status` only)'"
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l lock-timeout -d 'Seconds to wait for another dmctl run to finish' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l force -d 'Wipe old filesystem signatures (see `dmctl setup --help`)'
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l dry-run -d 'Show what would run and be written; change nothing'
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -s q -l quiet -d 'Print only errors'
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -s v -l verbose -d 'Echo every external command'
+complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l vg -d 'Volume group name [default: docker]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l pool -d 'Thin pool LV name [default: thinpool]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l fs -d 'dm.fs for daemon.json (only when given)' -r -f -a "ext4\t''
+xfs\t''"
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l config -d 'Config file (TOML); flags win over its keys' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l format -d 'Output format on stdout' -r -f -a "human\t''
+json\t''
+prometheus\t'node_exporter textfile format (`dmctl status` only)'"
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l lock-timeout -d 'Seconds to wait for another dmctl run to finish' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l force -d 'Wipe old filesystem signatures (see `dmctl setup --help`)'
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l dry-run -d 'Show what would run and be written; change nothing'
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -s q -l quiet -d 'Print only errors'
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -s v -l verbose -d 'Echo every external command'
+complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l vg -d 'Volume group name [default: docker]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l pool -d 'Thin pool LV name [default: thinpool]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l fs -d 'dm.fs for daemon.json (only when given)' -r -f -a "ext4\t''
+xfs\t''"
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l config -d 'Config file (TOML); flags win over its keys' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l format -d 'Output format on stdout' -r -f -a "human\t''
+json\t''
+prometheus\t'node_exporter textfile format (`dmctl status` only)'"
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l lock-timeout -d 'Seconds to wait for another dmctl run to finish' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l dry-run -d 'Show what would run and be written; change nothing'
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -s q -l quiet -d 'Print only errors'
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -s v -l verbose -d 'Echo every external command'
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l vg -d 'Volume group name [default: docker]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l pool -d 'Thin pool LV name [default: thinpool]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l fs -d 'dm.fs for daemon.json (only when given)' -r -f -a "ext4\t''
+xfs\t''"
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l config -d 'Config file (TOML); flags win over its keys' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l format -d 'Output format on stdout' -r -f -a "human\t''
+json\t''
+prometheus\t'node_exporter textfile format (`dmctl status` only)'"
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l lock-timeout -d 'Seconds to wait for another dmctl run to finish' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l dry-run -d 'Show what would run and be written; change nothing'
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -s q -l quiet -d 'Print only errors'
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -s v -l verbose -d 'Echo every external command'
+complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l vg -d 'Volume group name [default: docker]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l pool -d 'Thin pool LV name [default: thinpool]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l fs -d 'dm.fs for daemon.json (only when given)' -r -f -a "ext4\t''
+xfs\t''"
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l config -d 'Config file (TOML); flags win over its keys' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l format -d 'Output format on stdout' -r -f -a "human\t''
+json\t''
+prometheus\t'node_exporter textfile format (`dmctl status` only)'"
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l lock-timeout -d 'Seconds to wait for another dmctl run to finish' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l dry-run -d 'Show what would run and be written; change nothing'
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -s q -l quiet -d 'Print only errors'
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -s v -l verbose -d 'Echo every external command'
+complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l check -d 'Only validate FILE (default: the daemon.json path); write nothing' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l vg -d 'Volume group name [default: docker]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l pool -d 'Thin pool LV name [default: thinpool]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l fs -d 'dm.fs for daemon.json (only when given)' -r -f -a "ext4\t''
+xfs\t''"
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l config -d 'Config file (TOML); flags win over its keys' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l format -d 'Output format on stdout' -r -f -a "human\t''
+json\t''
+prometheus\t'node_exporter textfile format (`dmctl status` only)'"
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l lock-timeout -d 'Seconds to wait for another dmctl run to finish' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l dry-run -d 'Show what would run and be written; change nothing'
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -s q -l quiet -d 'Print only errors'
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -s v -l verbose -d 'Echo every external command'
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dmctl -n "__fish_dmctl_using_subcommand status" -l pool -d 'The thin pool as VG/LV [default: found by itself]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand status" -l config -d 'Config file (TOML); flags win over its keys' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand status" -l format -d 'Output format on stdout' -r -f -a "human\t''
+json\t''
+prometheus\t'node_exporter textfile format (`dmctl status` only)'"
+complete -c dmctl -n "__fish_dmctl_using_subcommand status" -l lock-timeout -d 'Seconds to wait for another dmctl run to finish' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand status" -l dry-run -d 'Show what would run and be written; change nothing'
+complete -c dmctl -n "__fish_dmctl_using_subcommand status" -s q -l quiet -d 'Print only errors'
+complete -c dmctl -n "__fish_dmctl_using_subcommand status" -s v -l verbose -d 'Echo every external command'
+complete -c dmctl -n "__fish_dmctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dmctl -n "__fish_dmctl_using_subcommand doctor" -l pool -d 'The thin pool as VG/LV [default: found by itself]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand doctor" -l config -d 'Config file (TOML); flags win over its keys' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand doctor" -l format -d 'Output format on stdout' -r -f -a "human\t''
+json\t''
+prometheus\t'node_exporter textfile format (`dmctl status` only)'"
+complete -c dmctl -n "__fish_dmctl_using_subcommand doctor" -l lock-timeout -d 'Seconds to wait for another dmctl run to finish' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand doctor" -l dry-run -d 'Show what would run and be written; change nothing'
+complete -c dmctl -n "__fish_dmctl_using_subcommand doctor" -s q -l quiet -d 'Print only errors'
+complete -c dmctl -n "__fish_dmctl_using_subcommand doctor" -s v -l verbose -d 'Echo every external command'
+complete -c dmctl -n "__fish_dmctl_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dmctl -n "__fish_dmctl_using_subcommand extend" -l pool -d 'The thin pool as VG/LV [default: found by itself]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand extend" -l data -d 'Grow data by SIZE (+10G) or to SIZE (50G); never shrinks' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand extend" -l data-percent -d 'Grow data by PCT percent of its current size' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand extend" -l metadata -d 'Grow metadata by SIZE (+256M) or to SIZE (1G); never shrinks' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand extend" -l add-device -d 'Add this blank disk to the pool\'s VG (same checks as setup)' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand extend" -l config -d 'Config file (TOML); flags win over its keys' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand extend" -l format -d 'Output format on stdout' -r -f -a "human\t''
+json\t''
+prometheus\t'node_exporter textfile format (`dmctl status` only)'"
+complete -c dmctl -n "__fish_dmctl_using_subcommand extend" -l lock-timeout -d 'Seconds to wait for another dmctl run to finish' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand extend" -l grow -d 'With --add-device: grow data by all of the new disk\'s space'
+complete -c dmctl -n "__fish_dmctl_using_subcommand extend" -l force -d 'Wipe old filesystem signatures on --add-device (see setup)'
+complete -c dmctl -n "__fish_dmctl_using_subcommand extend" -l dry-run -d 'Show what would run and be written; change nothing'
+complete -c dmctl -n "__fish_dmctl_using_subcommand extend" -s q -l quiet -d 'Print only errors'
+complete -c dmctl -n "__fish_dmctl_using_subcommand extend" -s v -l verbose -d 'Echo every external command'
+complete -c dmctl -n "__fish_dmctl_using_subcommand extend" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dmctl -n "__fish_dmctl_using_subcommand teardown" -l pool -d 'The thin pool as VG/LV [default: found by itself]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand teardown" -l config -d 'Config file (TOML); flags win over its keys' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand teardown" -l format -d 'Output format on stdout' -r -f -a "human\t''
+json\t''
+prometheus\t'node_exporter textfile format (`dmctl status` only)'"
+complete -c dmctl -n "__fish_dmctl_using_subcommand teardown" -l lock-timeout -d 'Seconds to wait for another dmctl run to finish' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand teardown" -l force -d 'Also remove the pool\'s thin volumes; go on while dockerd runs'
+complete -c dmctl -n "__fish_dmctl_using_subcommand teardown" -l dry-run -d 'Show what would run and be written; change nothing'
+complete -c dmctl -n "__fish_dmctl_using_subcommand teardown" -s q -l quiet -d 'Print only errors'
+complete -c dmctl -n "__fish_dmctl_using_subcommand teardown" -s v -l verbose -d 'Echo every external command'
+complete -c dmctl -n "__fish_dmctl_using_subcommand teardown" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dmctl -n "__fish_dmctl_using_subcommand help; and not __fish_seen_subcommand_from setup pvcreate vgcreate lvcreate lvconvert profile daemon-json status doctor extend teardown help" -f -a "setup" -d 'Take a blank disk to a monitored thin pool and daemon.json'
+complete -c dmctl -n "__fish_dmctl_using_subcommand help; and not __fish_seen_subcommand_from setup pvcreate vgcreate lvcreate lvconvert profile daemon-json status doctor extend teardown help" -f -a "pvcreate" -d 'Step 1: initialise DEVICE as an LVM physical volume'
+complete -c dmctl -n "__fish_dmctl_using_subcommand help; and not __fish_seen_subcommand_from setup pvcreate vgcreate lvcreate lvconvert profile daemon-json status doctor extend teardown help" -f -a "vgcreate" -d 'Step 2: create the volume group on DEVICE'
+complete -c dmctl -n "__fish_dmctl_using_subcommand help; and not __fish_seen_subcommand_from setup pvcreate vgcreate lvcreate lvconvert profile daemon-json status doctor extend teardown help" -f -a "lvcreate" -d 'Step 3: create the data and metadata LVs'
+complete -c dmctl -n "__fish_dmctl_using_subcommand help; and not __fish_seen_subcommand_from setup pvcreate vgcreate lvcreate lvconvert profile daemon-json status doctor extend teardown help" -f -a "lvconvert" -d 'Step 4: convert the two LVs into a thin pool'
+complete -c dmctl -n "__fish_dmctl_using_subcommand help; and not __fish_seen_subcommand_from setup pvcreate vgcreate lvcreate lvconvert profile daemon-json status doctor extend teardown help" -f -a "profile" -d 'Step 5: write the autoextend profile, attach it, monitor the pool'
+complete -c dmctl -n "__fish_dmctl_using_subcommand help; and not __fish_seen_subcommand_from setup pvcreate vgcreate lvcreate lvconvert profile daemon-json status doctor extend teardown help" -f -a "daemon-json" -d 'Step 6: write or check /etc/docker/daemon.json'
+complete -c dmctl -n "__fish_dmctl_using_subcommand help; and not __fish_seen_subcommand_from setup pvcreate vgcreate lvcreate lvconvert profile daemon-json status doctor extend teardown help" -f -a "status" -d 'Show the pool\'s usage, mode, monitoring and autoextend headroom'
+complete -c dmctl -n "__fish_dmctl_using_subcommand help; and not __fish_seen_subcommand_from setup pvcreate vgcreate lvcreate lvconvert profile daemon-json status doctor extend teardown help" -f -a "doctor" -d 'Check pool, LVM, kernel and Docker setup; print each fix'
+complete -c dmctl -n "__fish_dmctl_using_subcommand help; and not __fish_seen_subcommand_from setup pvcreate vgcreate lvcreate lvconvert profile daemon-json status doctor extend teardown help" -f -a "extend" -d 'Grow the pool\'s data or metadata, or add a disk to its VG'
+complete -c dmctl -n "__fish_dmctl_using_subcommand help; and not __fish_seen_subcommand_from setup pvcreate vgcreate lvcreate lvconvert profile daemon-json status doctor extend teardown help" -f -a "teardown" -d 'Remove the pool, its VG and PV labels, daemon.json entries, profile'
+complete -c dmctl -n "__fish_dmctl_using_subcommand help; and not __fish_seen_subcommand_from setup pvcreate vgcreate lvcreate lvconvert profile daemon-json status doctor extend teardown help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
