@@ -21,6 +21,9 @@ const SUBCOMMANDS: &[&str] = &[
     "lvconvert",
     "profile",
     "daemon-json",
+    "containerd",
+    "data-lv",
+    "activate",
     "status",
     "doctor",
     "extend",
@@ -233,4 +236,35 @@ fn every_subcommand_is_in_the_help_test_list() {
     for w in &listed {
         assert!(SUBCOMMANDS.contains(w), "{w} missing from SUBCOMMANDS");
     }
+}
+
+#[test]
+fn target_usage_and_input_errors() {
+    dmctl()
+        .args(["setup", "/dev/null", "--target", "podman"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("containerd-devmapper"));
+    dmctl()
+        .args(["activate", "--wait", "soon"])
+        .assert()
+        .code(2);
+    dmctl()
+        .args([
+            "setup",
+            "/dev/null",
+            "--target",
+            "docker-overlay2",
+            "--lv-size",
+            "10M",
+            "--data-root",
+            "relative",
+            "--base-image-size",
+            "big",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("lv-size 10 MiB"))
+        .stderr(predicate::str::contains("data-root relative"))
+        .stderr(predicate::str::contains("base_image_size"));
 }
