@@ -16,8 +16,17 @@ _dmctl() {
             ",$1")
                 cmd="dmctl"
                 ;;
+            dmctl,activate)
+                cmd="dmctl__subcmd__activate"
+                ;;
+            dmctl,containerd)
+                cmd="dmctl__subcmd__containerd"
+                ;;
             dmctl,daemon-json)
                 cmd="dmctl__subcmd__daemon__subcmd__json"
+                ;;
+            dmctl,data-lv)
+                cmd="dmctl__subcmd__data__subcmd__lv"
                 ;;
             dmctl,doctor)
                 cmd="dmctl__subcmd__doctor"
@@ -52,8 +61,17 @@ _dmctl() {
             dmctl,vgcreate)
                 cmd="dmctl__subcmd__vgcreate"
                 ;;
+            dmctl__subcmd__help,activate)
+                cmd="dmctl__subcmd__help__subcmd__activate"
+                ;;
+            dmctl__subcmd__help,containerd)
+                cmd="dmctl__subcmd__help__subcmd__containerd"
+                ;;
             dmctl__subcmd__help,daemon-json)
                 cmd="dmctl__subcmd__help__subcmd__daemon__subcmd__json"
+                ;;
+            dmctl__subcmd__help,data-lv)
+                cmd="dmctl__subcmd__help__subcmd__data__subcmd__lv"
                 ;;
             dmctl__subcmd__help,doctor)
                 cmd="dmctl__subcmd__help__subcmd__doctor"
@@ -95,7 +113,7 @@ _dmctl() {
 
     case "${cmd}" in
         dmctl)
-            opts="-q -v -h -V --config --dry-run --format --quiet --verbose --lock-timeout --help --version setup pvcreate vgcreate lvcreate lvconvert profile daemon-json status doctor extend teardown help"
+            opts="-q -v -h -V --config --dry-run --format --quiet --verbose --lock-timeout --help --version setup pvcreate vgcreate lvcreate lvconvert profile daemon-json containerd data-lv activate status doctor extend teardown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -120,8 +138,248 @@ _dmctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dmctl__subcmd__activate)
+            opts="-q -v -h --wait --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-percent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-percent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoextend-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoextend-percent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --daemon-json)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --basesize)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fs)
+                    COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
+                    return 0
+                    ;;
+                --containerd-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --async-remove)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --discard-blocks)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --fs-options)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlay2-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dmctl__subcmd__containerd)
+            opts="-q -v -h --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-percent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-percent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoextend-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoextend-percent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --daemon-json)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --basesize)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fs)
+                    COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
+                    return 0
+                    ;;
+                --containerd-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --async-remove)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --discard-blocks)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --fs-options)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlay2-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dmctl__subcmd__daemon__subcmd__json)
-            opts="-q -v -h --check --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --check --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -177,6 +435,168 @@ _dmctl() {
                     ;;
                 --fs)
                     COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
+                    return 0
+                    ;;
+                --containerd-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --async-remove)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --discard-blocks)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --fs-options)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlay2-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dmctl__subcmd__data__subcmd__lv)
+            opts="-q -v -h --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-percent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-percent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoextend-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoextend-percent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --daemon-json)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --basesize)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fs)
+                    COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
+                    return 0
+                    ;;
+                --containerd-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --async-remove)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --discard-blocks)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --fs-options)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlay2-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -275,7 +695,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__help)
-            opts="setup pvcreate vgcreate lvcreate lvconvert profile daemon-json status doctor extend teardown help"
+            opts="setup pvcreate vgcreate lvcreate lvconvert profile daemon-json containerd data-lv activate status doctor extend teardown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -288,7 +708,49 @@ _dmctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dmctl__subcmd__help__subcmd__activate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dmctl__subcmd__help__subcmd__containerd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dmctl__subcmd__help__subcmd__daemon__subcmd__json)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dmctl__subcmd__help__subcmd__data__subcmd__lv)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -457,7 +919,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__lvconvert)
-            opts="-q -v -h --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -509,6 +971,50 @@ _dmctl() {
                     ;;
                 --fs)
                     COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
+                    return 0
+                    ;;
+                --containerd-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --async-remove)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --discard-blocks)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --fs-options)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlay2-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -531,7 +1037,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__lvcreate)
-            opts="-q -v -h --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -583,6 +1089,50 @@ _dmctl() {
                     ;;
                 --fs)
                     COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
+                    return 0
+                    ;;
+                --containerd-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --async-remove)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --discard-blocks)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --fs-options)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlay2-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -605,7 +1155,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__profile)
-            opts="-q -v -h --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -657,6 +1207,50 @@ _dmctl() {
                     ;;
                 --fs)
                     COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
+                    return 0
+                    ;;
+                --containerd-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --async-remove)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --discard-blocks)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --fs-options)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlay2-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -679,7 +1273,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__pvcreate)
-            opts="-q -v -h --force --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --force --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -731,6 +1325,50 @@ _dmctl() {
                     ;;
                 --fs)
                     COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
+                    return 0
+                    ;;
+                --containerd-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --async-remove)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --discard-blocks)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --fs-options)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlay2-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -753,7 +1391,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__setup)
-            opts="-q -v -h --force --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --force --install-unit --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -805,6 +1443,50 @@ _dmctl() {
                     ;;
                 --fs)
                     COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
+                    return 0
+                    ;;
+                --containerd-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --async-remove)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --discard-blocks)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --fs-options)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlay2-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -887,7 +1569,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__vgcreate)
-            opts="-q -v -h --force --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --force --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -939,6 +1621,50 @@ _dmctl() {
                     ;;
                 --fs)
                     COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
+                    return 0
+                    ;;
+                --containerd-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --async-remove)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --discard-blocks)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --fs-options)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lv-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlay2-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)

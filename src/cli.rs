@@ -1,7 +1,7 @@
 //! Every clap type of dmctl, in one place.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 pub const EXIT_CODES: &str = "\
@@ -87,9 +87,33 @@ pub enum Command {
     /// Step 6: write or check /etc/docker/daemon.json
     #[command(
         name = "daemon-json",
-        after_help = "Example:\n  dmctl daemon-json\n  dmctl daemon-json --check /etc/docker/daemon.json"
+        after_help = "Example:\n  dmctl daemon-json\n  dmctl daemon-json --check /etc/docker/daemon.json\n  \
+dmctl daemon-json --target docker-overlay2"
     )]
     DaemonJson(DaemonJsonArgs),
+    /// Step 6 (containerd): devmapper snapshotter in config.toml
+    #[command(
+        name = "containerd",
+        after_help = "Example:\n  dmctl containerd\n  \
+dmctl containerd --base-image-size 20GB --fs xfs --dry-run"
+    )]
+    ContainerdConfig(StepArgs),
+    /// Step 6 (overlay2): thin LV, xfs, fstab, mount at the data root
+    #[command(
+        name = "data-lv",
+        after_help = "Example:\n  dmctl data-lv --lv-size 50G\n  \
+dmctl data-lv --lv-name data --data-root /srv/docker --dry-run"
+    )]
+    DataLv(StepArgs),
+    /// Activate the pool and its thin LVs (at boot), mount the data root
+    #[command(
+        after_help = "Installed as a boot unit by `dmctl setup --install-unit`.
+
+Example:
+  dmctl activate
+  dmctl activate --vg docker --pool thinpool --wait 60"
+    )]
+    Activate(ActivateArgs),
     /// Show the pool's usage, mode, monitoring and autoextend headroom
     #[command(
         after_help = "Pool: --pool, else daemon.json's dm.thinpooldev, else vg/pool \
@@ -182,6 +206,19 @@ pub struct SetupArgs {
     /// in another VG, partitioned or read-only)
     #[arg(long)]
     pub force: bool,
+    /// Also install and enable /etc/systemd/system/dmctl-activate.service,
+    /// which activates the pool at boot before docker and containerd
+    #[arg(long)]
+    pub install_unit: bool,
+    #[command(flatten)]
+    pub pool: PoolOpts,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ActivateArgs {
+    /// Seconds to wait for the pool's /dev/mapper node
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub wait: u64,
     #[command(flatten)]
     pub pool: PoolOpts,
 }
@@ -252,9 +289,67 @@ pub struct PoolOpts {
     /// dm.basesize for daemon.json, e.g. 20G (only when given)
     #[arg(long, value_name = "SIZE")]
     pub basesize: Option<String>,
-    /// dm.fs for daemon.json (only when given)
+    /// dm.fs for daemon.json, fs_type for containerd (only when given)
     #[arg(long, value_enum)]
     pub fs: Option<Fs>,
+    /// What the pool is for [default: docker-devicemapper, unless
+    /// dockerd >= 25 is installed]
+    #[arg(long, value_enum)]
+    pub target: Option<Target>,
+    /// containerd's config [default: /etc/containerd/config.toml]
+    #[arg(long, value_name = "FILE")]
+    pub containerd_config: Option<PathBuf>,
+    /// containerd devmapper root_path [default:
+    /// /var/lib/containerd/io.containerd.snapshotter.v1.devmapper]
+    #[arg(long, value_name = "DIR")]
+    pub root_path: Option<String>,
+    /// containerd devmapper base_image_size [default: 10GB]
+    #[arg(long, value_name = "SIZE")]
+    pub base_image_size: Option<String>,
+    /// containerd devmapper async_remove (only when given)
+    #[arg(long, value_name = "BOOL")]
+    pub async_remove: Option<bool>,
+    /// containerd devmapper discard_blocks (only when given)
+    #[arg(long, value_name = "BOOL")]
+    pub discard_blocks: Option<bool>,
+    /// containerd devmapper fs_options, e.g. "-m crc=1" (only when given)
+    #[arg(long, value_name = "OPTS", allow_hyphen_values = true)]
+    pub fs_options: Option<String>,
+    /// docker-overlay2: name of the thin LV [default: docker-data]
+    #[arg(long, value_name = "NAME")]
+    pub lv_name: Option<String>,
+    /// docker-overlay2: virtual size of the thin LV [default: 10G]
+    #[arg(long, value_name = "SIZE")]
+    pub lv_size: Option<String>,
+    /// docker-overlay2: where it is mounted [default: /var/lib/docker]
+    #[arg(long, value_name = "DIR")]
+    pub data_root: Option<PathBuf>,
+    /// docker-overlay2: overlay2.size per container, e.g. 10G (only when
+    /// given; needs the pquota mount dmctl makes)
+    #[arg(long, value_name = "SIZE")]
+    pub overlay2_size: Option<String>,
+}
+
+/// What the pool is wired to.
+#[derive(ValueEnum, Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    /// Docker's devicemapper driver (Docker < 25)
+    DockerDevicemapper,
+    /// containerd's devmapper snapshotter
+    ContainerdDevmapper,
+    /// overlay2 on xfs in a thin LV of the pool
+    DockerOverlay2,
+}
+
+impl Target {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::DockerDevicemapper => "docker-devicemapper",
+            Target::ContainerdDevmapper => "containerd-devmapper",
+            Target::DockerOverlay2 => "docker-overlay2",
+        }
+    }
 }
 
 #[derive(ValueEnum, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-use crate::cli::PoolOpts;
+use crate::cli::{PoolOpts, Target};
 use crate::dm;
 use crate::error::refused;
 use crate::lvm::size::{human, parse_size};
@@ -40,6 +40,23 @@ pub struct Settings {
     pub daemon_json: PathBuf,
     pub basesize: Option<String>,
     pub fs: Option<String>,
+    /// `--target` as given (None: decided from the installed dockerd).
+    pub target: Option<Target>,
+    pub containerd_config: PathBuf,
+    pub root_path: String,
+    pub base_image_size: String,
+    pub async_remove: Option<bool>,
+    pub discard_blocks: Option<bool>,
+    pub fs_options: Option<String>,
+    pub lv_name: String,
+    /// The thin LV's virtual size in bytes.
+    pub lv_size: u64,
+    pub data_root: PathBuf,
+    pub overlay2_size: Option<String>,
+    /// `setup --install-unit` (not a config key).
+    pub install_unit: bool,
+    /// `activate --wait` seconds (not a config key).
+    pub activate_wait: u64,
 }
 
 impl Settings {
@@ -62,6 +79,25 @@ impl Settings {
     }
     pub fn thinpooldev(&self) -> String {
         dm::mapper_path(&self.vg, &self.pool)
+    }
+    /// `vg/lv` of the docker-overlay2 thin LV.
+    pub fn data_lv_path(&self) -> String {
+        format!("{}/{}", self.vg, self.lv_name)
+    }
+    pub fn data_lv_dev(&self) -> String {
+        dm::mapper_path(&self.vg, &self.lv_name)
+    }
+    /// The devmapper snapshotter settings for containerd.
+    pub fn devmapper_want(&self) -> crate::containerd::DevmapperWant {
+        crate::containerd::DevmapperWant {
+            pool_name: dm::dm_name(&self.vg, &self.pool),
+            root_path: self.root_path.clone(),
+            base_image_size: self.base_image_size.clone(),
+            async_remove: self.async_remove,
+            discard_blocks: self.discard_blocks,
+            fs_type: self.fs.clone(),
+            fs_options: self.fs_options.clone(),
+        }
     }
 }
 
@@ -110,7 +146,18 @@ pub fn merge(flags: &PoolOpts, file: &PoolOpts) -> PoolOpts {
         profile_dir,
         daemon_json,
         basesize,
-        fs
+        fs,
+        target,
+        containerd_config,
+        root_path,
+        base_image_size,
+        async_remove,
+        discard_blocks,
+        fs_options,
+        lv_name,
+        lv_size,
+        data_root,
+        overlay2_size
     );
     // A metadata flag of either kind replaces the file's metadata choice.
     if flags.metadata_percent.is_some() {
@@ -228,6 +275,59 @@ pub fn resolve(o: &PoolOpts) -> Result<Settings> {
             problems.push(format!("basesize: {e}"));
         }
     }
+    let lv_name = o.lv_name.clone().unwrap_or_else(|| "docker-data".into());
+    if let Err(e) = check_lvm_name("thin LV", &lv_name) {
+        problems.push(e);
+    }
+    if lv_name == pool {
+        problems.push(format!("lv-name {lv_name:?} is the pool's name"));
+    }
+    let lv_size = match parse_size(o.lv_size.as_deref().unwrap_or("10G")) {
+        Ok(b) if b >= 300 << 20 => b,
+        Ok(b) => {
+            problems.push(format!(
+                "lv-size {} is below xfs's minimum of 300 MiB",
+                human(b)
+            ));
+            b
+        }
+        Err(e) => {
+            problems.push(format!("lv-size: {e}"));
+            0
+        }
+    };
+    let data_root = o
+        .data_root
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("/var/lib/docker"));
+    if !data_root.is_absolute() || data_root == Path::new("/") {
+        problems.push(format!(
+            "data-root {} must be an absolute path other than /",
+            data_root.display()
+        ));
+    }
+    if let Some(b) = &o.overlay2_size {
+        if let Err(e) = crate::docker::dmopts::parse_docker_size(b) {
+            problems.push(format!("overlay2-size: {e}"));
+        }
+    }
+    let mut dm_want = crate::containerd::DevmapperWant {
+        pool_name: "x".into(),
+        root_path: o
+            .root_path
+            .clone()
+            .unwrap_or_else(|| crate::containerd::DEFAULT_ROOT_PATH.into()),
+        base_image_size: o
+            .base_image_size
+            .clone()
+            .unwrap_or_else(|| crate::containerd::DEFAULT_BASE_IMAGE_SIZE.into()),
+        async_remove: None,
+        discard_blocks: None,
+        fs_type: None,
+        fs_options: None,
+    };
+    problems.extend(crate::containerd::validate(&dm_want));
+    dm_want.pool_name.clear();
     if !problems.is_empty() {
         return Err(refused(format!(
             "invalid settings: {}",
@@ -252,6 +352,22 @@ pub fn resolve(o: &PoolOpts) -> Result<Settings> {
             .unwrap_or_else(|| PathBuf::from("/etc/docker/daemon.json")),
         basesize: o.basesize.clone(),
         fs: o.fs.map(|f| f.as_str().to_string()),
+        target: o.target,
+        containerd_config: o
+            .containerd_config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(crate::containerd::DEFAULT_CONFIG)),
+        root_path: dm_want.root_path,
+        base_image_size: dm_want.base_image_size,
+        async_remove: o.async_remove,
+        discard_blocks: o.discard_blocks,
+        fs_options: o.fs_options.clone(),
+        lv_name,
+        lv_size,
+        data_root,
+        overlay2_size: o.overlay2_size.clone(),
+        install_unit: false,
+        activate_wait: 30,
     })
 }
 
@@ -366,8 +482,15 @@ mod example_tests {
         // Every key, set or commented out, is a real key.
         let all = text.replace("# metadata-size", "metadata-size");
         let all = all.replace("# basesize", "basesize").replace("# fs", "fs");
+        let all = all
+            .replace("# target", "target")
+            .replace("# async-remove", "async-remove")
+            .replace("# discard-blocks", "discard-blocks")
+            .replace("# overlay2-size", "overlay2-size");
         let all = all.replace("metadata-percent = 1\n", "");
         let o: PoolOpts = toml::from_str(&all).unwrap();
         assert!(o.metadata_size.is_some() && o.basesize.is_some() && o.fs.is_some());
+        assert!(o.target.is_some() && o.async_remove.is_some() && o.discard_blocks.is_some());
+        assert!(o.fs_options.is_some() && o.overlay2_size.is_some());
     }
 }

@@ -6,13 +6,16 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
+use crate::cli::Target;
 use crate::config::{MetadataSpec, Settings, MAX_METADATA, MIN_METADATA};
 use crate::docker::daemon_json::{self, DmWant};
+use crate::docker::version::{self as dversion, DmSupport, DockerVersion};
 use crate::error::refused;
 use crate::exec::{self, Cmd, Runner};
 use crate::fsutil;
 use crate::lvm::size::{human, lvm_arg};
 use crate::lvm::{self, Lv, LvmState};
+use crate::overlay::{self, MountEntry};
 use crate::ui::Ui;
 
 /// What the planner knows about the host.
@@ -27,6 +30,29 @@ pub struct Probe {
     pub daemon_json: Option<String>,
     /// Old signatures to wipe first (`--force` was given and accepted).
     pub wipe: bool,
+    /// dockerd is installed, and its version when it could be read.
+    pub dockerd_installed: bool,
+    pub dockerd: Option<DockerVersion>,
+    /// Current containerd config.toml, if any.
+    pub containerd_config: Option<String>,
+    /// Current /etc/fstab, if any.
+    pub fstab: Option<String>,
+    /// The mount at the data root, if it is a mount point.
+    pub data_root_mount: Option<MountEntry>,
+    /// `maj:min` of the data LV's device node, when it exists.
+    pub data_lv_devnum: Option<String>,
+    /// Entries of the data root (`lost+found` left out); None: no such dir.
+    pub data_root_entries: Option<Vec<String>>,
+    /// Filesystem signature on the data LV (`blkid`), if any.
+    pub data_lv_fs: Option<String>,
+    /// Current boot unit file, if any.
+    pub unit: Option<String>,
+    /// systemd is PID 1 (`/run/systemd/system` exists).
+    pub systemd: bool,
+    /// `systemctl is-enabled` says enabled (None: not asked).
+    pub unit_enabled: Option<bool>,
+    /// dmctl's own path, for the unit's ExecStart.
+    pub exe: String,
 }
 
 /// Something a step does.
@@ -49,6 +75,11 @@ pub enum Action {
     Remove {
         path: PathBuf,
         old: String,
+    },
+    /// Wait (bounded) until a device node exists.
+    WaitFor {
+        path: PathBuf,
+        secs: u64,
     },
 }
 
@@ -400,12 +431,63 @@ pub enum Scope {
     Lvconvert,
     Profile,
     DaemonJson,
+    /// containerd-devmapper's config step.
+    ContainerdConfig,
+    /// docker-overlay2's thin LV, filesystem, fstab and mount.
+    DataLv,
+    /// Boot activation: pool and thin LVs active, device node, mount.
+    Activate,
+}
+
+/// Where /etc/fstab lives.
+pub const FSTAB: &str = "/etc/fstab";
+
+/// The target: the one given, else docker-devicemapper unless dockerd is
+/// 25 or newer (devicemapper is gone there: refuse and name the others).
+pub fn resolve_target(explicit: Option<Target>, probe: &Probe) -> Result<(Target, Vec<String>)> {
+    let mut warnings = Vec::new();
+    let support = probe
+        .dockerd
+        .as_ref()
+        .map(|v| (v, dversion::devicemapper_support(v)));
+    if probe.dockerd_installed && probe.dockerd.is_none() && explicit.is_none() {
+        warnings.push("could not read dockerd's version; assuming docker-devicemapper".into());
+    }
+    match (explicit, support) {
+        (None, Some((v, DmSupport::Removed))) => Err(refused(format!(
+            "dockerd {v} is installed and has no devicemapper storage driver (removed in Docker \
+             25.0), so dmctl will not write a devicemapper daemon.json. Choose what the pool is \
+             for: --target docker-overlay2 (overlay2 on xfs in a thin LV of the pool) or \
+             --target containerd-devmapper (containerd's devmapper snapshotter)"
+        ))),
+        (Some(Target::DockerDevicemapper), Some((v, DmSupport::Removed))) => Err(refused(format!(
+            "--target docker-devicemapper: dockerd {v} has no devicemapper storage driver \
+             (removed in Docker 25.0); a devicemapper daemon.json would keep it from starting. \
+             Use --target docker-overlay2 or --target containerd-devmapper"
+        ))),
+        (None | Some(Target::DockerDevicemapper), Some((v, DmSupport::RequiresExplicitDriver))) => {
+            warnings.push(format!(
+                "dockerd {v} deprecates devicemapper: it only starts with the explicit \
+                 storage-driver dmctl writes; plan a move (--target docker-overlay2) before Docker 25"
+            ));
+            Ok((Target::DockerDevicemapper, warnings))
+        }
+        (t, _) => Ok((t.unwrap_or(Target::DockerDevicemapper), warnings)),
+    }
 }
 
 /// Plan `scope` from `probe`. `dev` is the disk (None for the steps that
 /// work on an existing VG).
 pub fn plan(scope: Scope, probe: &Probe, s: &Settings, dev: Option<&Path>) -> Result<Plan> {
     let mut p = Plan::default();
+    let target = match scope {
+        Scope::Setup | Scope::DaemonJson => {
+            let (t, w) = resolve_target(s.target, probe)?;
+            p.warnings.extend(w);
+            t
+        }
+        _ => s.target.unwrap_or(Target::DockerDevicemapper),
+    };
     let state = match (scope, dev) {
         // Making a PV concerns the disk alone, whatever VG is configured.
         (Scope::Pvcreate, Some(d)) => match probe.lvm.pv_on(d) {
@@ -480,7 +562,29 @@ pub fn plan(scope: Scope, probe: &Probe, s: &Settings, dev: Option<&Path>) -> Re
                     plan_existing_pool(&mut p, s, lv);
                 }
             }
-            plan_daemon_json(&mut p, s, probe)?;
+            plan_target(&mut p, s, probe, &state, target)?;
+            if s.install_unit {
+                plan_unit(&mut p, s, probe, target);
+            }
+        }
+        Scope::ContainerdConfig => {
+            pool_exists_warning(&mut p, s, &state);
+            plan_containerd(&mut p, s, probe)?;
+        }
+        Scope::DataLv => {
+            let PoolState::Pool(_) = &state else {
+                return require(false, &format!("thin pool {}", s.pool_path())).map(|_| p);
+            };
+            plan_data_lv(&mut p, s, probe, true)?;
+        }
+        Scope::Activate => {
+            let PoolState::Pool(lv) = &state else {
+                return Err(refused(format!(
+                    "there is no thin pool {} to activate: run `dmctl setup DEVICE` first",
+                    s.pool_path()
+                )));
+            };
+            plan_activate(&mut p, s, probe, lv);
         }
         Scope::Pvcreate => match state {
             PoolState::Blank => {
@@ -545,16 +649,367 @@ pub fn plan(scope: Scope, probe: &Probe, s: &Settings, dev: Option<&Path>) -> Re
             plan_existing_pool(&mut p, s, lv);
         }
         Scope::DaemonJson => {
-            if !matches!(state, PoolState::Pool(_)) {
-                p.warnings.push(format!(
-                    "thin pool {} does not exist yet; Docker will not start until it does",
-                    s.pool_path()
-                ));
+            pool_exists_warning(&mut p, s, &state);
+            match target {
+                Target::DockerDevicemapper => plan_daemon_json(&mut p, s, probe)?,
+                Target::DockerOverlay2 => plan_overlay2_json(&mut p, s, probe)?,
+                Target::ContainerdDevmapper => {
+                    return Err(refused(
+                        "daemon-json writes Docker's config; for --target containerd-devmapper \
+                         run `dmctl containerd`",
+                    ))
+                }
             }
-            plan_daemon_json(&mut p, s, probe)?;
         }
     }
     Ok(p)
+}
+
+fn pool_exists_warning(p: &mut Plan, s: &Settings, state: &PoolState) {
+    if !matches!(state, PoolState::Pool(_)) {
+        p.warnings.push(format!(
+            "thin pool {} does not exist yet; the runtime will not start until it does",
+            s.pool_path()
+        ));
+    }
+}
+
+/// The last step of setup: wire the pool to the target's runtime.
+fn plan_target(
+    p: &mut Plan,
+    s: &Settings,
+    probe: &Probe,
+    state: &PoolState,
+    target: Target,
+) -> Result<()> {
+    let thin_lvs: Vec<&str> = probe
+        .lvm
+        .thin_volumes(&s.vg, &s.pool)
+        .filter(|l| l.name != s.lv_name)
+        .map(|l| l.name.as_str())
+        .collect();
+    match target {
+        Target::DockerDevicemapper | Target::ContainerdDevmapper if !thin_lvs.is_empty() => {
+            p.warnings.push(format!(
+                "{} holds LVM thin volumes ({}); {} allocates thin device ids on its own \
+                 and may collide with LVM's: keep this pool for one user",
+                s.pool_path(),
+                thin_lvs.join(", "),
+                target.as_str()
+            ));
+        }
+        _ => {}
+    }
+    match target {
+        Target::DockerDevicemapper => plan_daemon_json(p, s, probe),
+        Target::ContainerdDevmapper => plan_containerd(p, s, probe),
+        Target::DockerOverlay2 => {
+            plan_data_lv(p, s, probe, matches!(state, PoolState::Pool(_)))?;
+            plan_overlay2_json(p, s, probe)
+        }
+    }
+}
+
+fn plan_containerd(p: &mut Plan, s: &Settings, probe: &Probe) -> Result<()> {
+    let path = &s.containerd_config;
+    let e =
+        crate::containerd::merge_devmapper(probe.containerd_config.as_deref(), &s.devmapper_want())
+            .map_err(|e| refused(format!("{}: {e}", path.display())))?;
+    if e.changed {
+        p.todo(
+            "containerd-config",
+            Action::Write {
+                path: path.clone(),
+                content: e.text,
+                old: probe.containerd_config.clone(),
+            },
+        );
+    } else {
+        p.already("containerd-config");
+    }
+    Ok(())
+}
+
+fn plan_overlay2_json(p: &mut Plan, s: &Settings, probe: &Probe) -> Result<()> {
+    let dr = s.data_root.to_string_lossy();
+    let merged = daemon_json::merge_overlay2(
+        probe.daemon_json.as_deref(),
+        s.overlay2_size.as_deref(),
+        Some(&dr),
+    );
+    p.daemon_json_edit(&s.daemon_json, merged, probe.daemon_json.as_deref())
+}
+
+pub fn cmd_lvcreate_thin(s: &Settings) -> Cmd {
+    Cmd::mutating("lvcreate")
+        .args(["-y", "-V"])
+        .arg(match s.lv_size {
+            b if b % (1 << 30) == 0 => format!("{}g", b >> 30),
+            b if b % (1 << 20) == 0 => format!("{}m", b >> 20),
+            b => lvm_arg(b),
+        })
+        .arg("-T")
+        .arg(s.pool_path())
+        .arg("-n")
+        .arg(&s.lv_name)
+}
+pub fn cmd_mkfs_xfs(s: &Settings) -> Cmd {
+    Cmd::mutating("mkfs.xfs")
+        .args(["-n", "ftype=1", "-L", "docker-data"])
+        .arg(s.data_lv_dev())
+}
+
+/// docker-overlay2: thin LV, xfs, the data root's fstab entry and mount.
+/// `pool_exists`: false while setup still has to create the pool.
+fn plan_data_lv(p: &mut Plan, s: &Settings, probe: &Probe, pool_exists: bool) -> Result<()> {
+    let lv = probe.lvm.lv(&s.vg, &s.lv_name);
+    let dr = s.data_root.display();
+    // The data root must be empty or already ours: check before any step.
+    let ours_mounted = match &probe.data_root_mount {
+        Some(m) if probe.data_lv_devnum.as_deref() == Some(m.devnum.as_str()) && lv.is_some() => {
+            if !overlay::has_pquota(&m.options) {
+                let msg = format!(
+                    "{dr} is mounted without project quotas (pquota): overlay2.size will not work; \
+                     `umount {dr}` and re-run to mount it from /etc/fstab"
+                );
+                if s.overlay2_size.is_some() {
+                    return Err(refused(msg));
+                }
+                p.warnings.push(msg);
+            }
+            true
+        }
+        Some(m) => {
+            return Err(refused(format!(
+                "{dr} is already a mount point of {} ({}); dmctl will not mount over it: \
+                 unmount it (and remove its fstab line) or choose another --data-root",
+                m.source, m.fstype
+            )))
+        }
+        None => false,
+    };
+    if !ours_mounted {
+        if let Some(entries) = probe.data_root_entries.as_ref().filter(|e| !e.is_empty()) {
+            let mut shown: Vec<&str> = entries.iter().take(5).map(String::as_str).collect();
+            if entries.len() > 5 {
+                shown.push("...");
+            }
+            return Err(refused(format!(
+                "{dr} already holds data ({}); dmctl mounts the thin LV only on an empty \
+                 directory. To migrate: stop docker, `mv {dr} {dr}.old`, re-run dmctl, then \
+                 copy what you need back (`cp -a {dr}.old/. {dr}/`) with docker still stopped",
+                shown.join(", ")
+            )));
+        }
+    }
+    match lv {
+        None => {
+            p.todo("data-lv", Action::Run(cmd_lvcreate_thin(s)));
+            p.todo("mkfs", Action::Run(cmd_mkfs_xfs(s)));
+        }
+        Some(l) => {
+            if l.segtype != "thin" || l.pool_lv != s.pool {
+                return Err(refused(format!(
+                    "LV {} exists but is not a thin LV of {} ({} {}); remove it or choose \
+                     another --lv-name",
+                    s.data_lv_path(),
+                    s.pool_path(),
+                    if l.segtype.is_empty() {
+                        "?"
+                    } else {
+                        &l.segtype
+                    },
+                    l.pool_lv
+                )));
+            }
+            if l.size != s.lv_size {
+                p.warnings.push(format!(
+                    "{} is {}, not the {} asked for; dmctl does not resize it \
+                     (`lvextend -r -L SIZE {}` grows it)",
+                    s.data_lv_path(),
+                    human(l.size),
+                    human(s.lv_size),
+                    s.data_lv_path()
+                ));
+            }
+            p.already("data-lv");
+            if !l.active {
+                p.todo(
+                    "data-lv-activate",
+                    Action::Run(Cmd::mutating("lvchange").arg("-ay").arg(s.data_lv_path())),
+                );
+            }
+            match probe.data_lv_fs.as_deref() {
+                None if !l.active => p.warnings.push(format!(
+                    "{} is inactive; its filesystem is checked on the next run",
+                    s.data_lv_path()
+                )),
+                None => p.todo("mkfs", Action::Run(cmd_mkfs_xfs(s))),
+                Some("xfs") => p.already("mkfs"),
+                Some(other) => {
+                    return Err(refused(format!(
+                        "{} already holds a {other} filesystem; overlay2 needs xfs with ftype=1: \
+                         remove the LV (`lvremove {}`) or choose another --lv-name",
+                        s.data_lv_path(),
+                        s.data_lv_path()
+                    )))
+                }
+            }
+        }
+    }
+    if pool_exists || lv.is_some() {
+        let pool_data = probe.lvm.lv(&s.vg, &s.pool).map(|l| l.size).unwrap_or(0);
+        if pool_data > 0 && s.lv_size > pool_data {
+            p.warnings.push(format!(
+                "{} is {} but the pool holds {}: the pool is overcommitted; autoextend \
+                 (and `dmctl extend`) must keep up with what Docker writes",
+                s.data_lv_path(),
+                human(s.lv_size),
+                human(pool_data)
+            ));
+        }
+    }
+    if probe.data_root_entries.is_none() && !ours_mounted {
+        p.todo(
+            "mkdir",
+            Action::Run(
+                Cmd::mutating("mkdir")
+                    .args(["-p", "-m", "0710"])
+                    .arg(dr.to_string()),
+            ),
+        );
+    }
+    match overlay::merge_fstab(probe.fstab.as_deref(), &s.data_lv_dev(), &s.data_root) {
+        Err(e) => return Err(refused(e)),
+        Ok(None) => p.already("fstab"),
+        Ok(Some(text)) => p.todo(
+            "fstab",
+            Action::Write {
+                path: PathBuf::from(FSTAB),
+                content: text,
+                old: probe.fstab.clone(),
+            },
+        ),
+    }
+    if ours_mounted {
+        p.already("mount");
+    } else {
+        p.todo(
+            "mount",
+            Action::Run(Cmd::mutating("mount").arg(dr.to_string())),
+        );
+    }
+    Ok(())
+}
+
+/// The boot unit: file, daemon-reload and enable (only under systemd).
+fn plan_unit(p: &mut Plan, s: &Settings, probe: &Probe, target: Target) {
+    let mut extra = Vec::new();
+    if target == Target::DockerOverlay2 {
+        if s.lv_name != "docker-data" {
+            extra.extend(["--lv-name".to_string(), s.lv_name.clone()]);
+        }
+        if s.data_root != Path::new("/var/lib/docker") {
+            extra.extend(["--data-root".to_string(), s.data_root.display().to_string()]);
+        }
+    }
+    let text = overlay::unit_text(&probe.exe, &s.vg, &s.pool, &extra);
+    let write = probe.unit.as_deref() != Some(text.as_str());
+    if write {
+        p.todo(
+            "unit-file",
+            Action::Write {
+                path: PathBuf::from(overlay::UNIT_PATH),
+                content: text,
+                old: probe.unit.clone(),
+            },
+        );
+    } else {
+        p.already("unit-file");
+    }
+    if !probe.systemd {
+        p.warnings.push(format!(
+            "systemd is not PID 1 here: {} is written but not enabled; on a systemd host run \
+             `systemctl enable {}`, elsewhere run `dmctl activate` at boot before the runtime",
+            overlay::UNIT_PATH,
+            overlay::UNIT_NAME
+        ));
+        return;
+    }
+    if write {
+        p.todo(
+            "unit-reload",
+            Action::Run(Cmd::mutating("systemctl").arg("daemon-reload")),
+        );
+    }
+    if probe.unit_enabled == Some(true) {
+        p.already("unit-enable");
+    } else {
+        p.todo(
+            "unit-enable",
+            Action::Run(Cmd::mutating("systemctl").args(["enable", overlay::UNIT_NAME])),
+        );
+    }
+}
+
+/// `dmctl activate`: the pool and its LVM thin volumes active (one
+/// lvchange), monitored, the device node there, the data root mounted.
+fn plan_activate(p: &mut Plan, s: &Settings, probe: &Probe, pool: &Lv) {
+    let inactive: Vec<String> = probe
+        .lvm
+        .thin_volumes(&s.vg, &s.pool)
+        .filter(|l| !l.active)
+        .map(|l| format!("{}/{}", l.vg_name, l.name))
+        .collect();
+    if pool.active && inactive.is_empty() {
+        p.already("activate");
+    } else {
+        p.todo(
+            "activate",
+            Action::Run(
+                Cmd::mutating("lvchange")
+                    .arg("-ay")
+                    .arg(s.pool_path())
+                    .args(inactive),
+            ),
+        );
+    }
+    if !pool.active {
+        p.todo("monitor", monitor_check(s));
+        p.todo(
+            "device",
+            Action::WaitFor {
+                path: PathBuf::from(s.thinpooldev()),
+                secs: s.activate_wait,
+            },
+        );
+    } else {
+        p.already("monitor");
+        p.already("device");
+    }
+    // A data root in fstab on one of this pool's thin LVs: mount it.
+    let entry = probe
+        .fstab
+        .as_deref()
+        .and_then(|f| overlay::fstab_entry(f, &s.data_root))
+        .filter(|e| e.source == s.data_lv_dev());
+    if entry.is_some() {
+        if probe.data_root_mount.is_some() {
+            p.already("mount");
+        } else {
+            let dr = s.data_root.display().to_string();
+            if !probe.lvm.lv(&s.vg, &s.lv_name).is_some_and(|l| l.active) {
+                p.todo(
+                    "data-lv-device",
+                    Action::WaitFor {
+                        path: PathBuf::from(s.data_lv_dev()),
+                        secs: s.activate_wait,
+                    },
+                );
+            }
+            p.todo("mount", Action::Run(Cmd::mutating("mount").arg(dr)));
+        }
+    }
 }
 
 /// The state when no device is named: from the VG alone.
@@ -757,6 +1212,22 @@ pub fn apply(plan: &Plan, r: &dyn Runner, ui: &Ui) -> Result<(Vec<StepReport>, V
                 ui.done(&format!("{}: removed {}", step.name, path.display()));
                 reports.push(report(step, "done"));
             }
+            Action::WaitFor { path, secs } => {
+                ui.step(&format!("{}: waiting for {}", step.name, path.display()));
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(*secs);
+                while !path.exists() {
+                    if std::time::Instant::now() >= deadline {
+                        anyhow::bail!(
+                            "{} did not appear within {secs} s (is udevd running? \
+                             `udevadm settle`, then `dmsetup mknodes`)",
+                            path.display()
+                        );
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                ui.done(&format!("{}: {} is there", step.name, path.display()));
+                reports.push(report(step, "done"));
+            }
             Action::EnsureMonitored { vg, pool } => {
                 ui.step(&format!(
                     "{}: checking dmeventd monitoring of {vg}/{pool}",
@@ -809,6 +1280,9 @@ pub fn describe(plan: &Plan) -> String {
                     .args(["--monitor", "y"])
                     .arg(format!("{vg}/{pool}"))
             )),
+            Some(Action::WaitFor { path, secs }) => {
+                out.push_str(&format!("# wait up to {secs} s for {}\n", path.display()))
+            }
             Some(Action::Remove { path, old }) => {
                 let name = path.display().to_string();
                 let diff = similar::TextDiff::from_lines(old.as_str(), "");
@@ -931,7 +1405,7 @@ mod tests {
             device_size: GIB2,
             profile: (stage >= 6).then(|| profile_text(&settings())),
             daemon_json: (stage >= 6).then(current_daemon_json),
-            wipe: false,
+            ..Default::default()
         }
     }
 
@@ -960,6 +1434,7 @@ mod tests {
                     Action::Write { path, .. } => format!("{}:{}", s.name, path.display()),
                     Action::EnsureMonitored { .. } => format!("{}:check", s.name),
                     Action::Remove { path, .. } => format!("{}:rm {}", s.name, path.display()),
+                    Action::WaitFor { .. } => format!("{}:wait", s.name),
                 })
             })
             .collect()
@@ -1525,5 +2000,410 @@ mod tests {
         format!(
             r#"{{"report":[{{"lv":[{{"lv_uuid":"u","lv_name":"thinpool","vg_name":"docker","lv_attr":"twi-a-t---","lv_size":"2034237440","pool_lv":"","lv_metadata_size":"20971520","lv_profile":"docker-thinpool","lv_active":"active","data_percent":"0.00","metadata_percent":"10.18","lv_when_full":"","lv_health_status":"","segtype":"thin-pool","chunk_size":"524288","seg_monitor":"{monitor}","zero":"","devices":"thinpool_tdata(0)"}}]}}]}}"#
         )
+    }
+}
+
+#[cfg(test)]
+mod target_tests {
+    use super::*;
+    use crate::cli::PoolOpts;
+    use crate::config;
+    use crate::error::{exit, exit_code};
+    use crate::exec::{FakeRunner, Output};
+    use crate::lvm::{Pv, Vg};
+
+    const DEV: &str = "/dev/vdb";
+    const EXT: u64 = 4 << 20;
+
+    fn settings(t: Target) -> Settings {
+        config::resolve(&PoolOpts {
+            target: Some(t),
+            lv_size: Some("1G".into()),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    fn lv(name: &str, segtype: &str, active: bool, pool_lv: &str, extents: u64) -> Lv {
+        Lv {
+            name: name.into(),
+            vg_name: "docker".into(),
+            uuid: format!("uuid-{name}"),
+            attr: format!(
+                "{}wi-{}-t---",
+                if segtype == "thin" { 'V' } else { 't' },
+                if active { 'a' } else { '-' }
+            ),
+            size: extents * EXT,
+            segtype: segtype.into(),
+            pool_lv: pool_lv.into(),
+            metadata_size: None,
+            chunk_size: Some(512 << 10),
+            profile: "docker-thinpool".into(),
+            monitor: if active {
+                "monitored".into()
+            } else {
+                String::new()
+            },
+            active,
+            data_percent: None,
+            metadata_percent: None,
+            zero: String::new(),
+            when_full: String::new(),
+            health: String::new(),
+            devices: String::new(),
+        }
+    }
+
+    /// A finished pool (active or not), with the data LV or not.
+    fn lvm(pool_active: bool, data_lv: Option<bool>) -> LvmState {
+        let mut st = LvmState::default();
+        st.pvs.push(Pv {
+            name: DEV.into(),
+            vg_name: "docker".into(),
+            size: (2 << 30) - EXT,
+        });
+        st.vgs.push(Vg {
+            name: "docker".into(),
+            size: 511 * EXT,
+            free: 0,
+            extent_size: EXT,
+            extent_count: 511,
+            free_count: 0,
+            pv_count: 1,
+            lv_count: 1,
+        });
+        st.lvs
+            .push(lv("thinpool", "thin-pool", pool_active, "", 485));
+        if let Some(a) = data_lv {
+            st.lvs.push(lv("docker-data", "thin", a, "thinpool", 256));
+        }
+        st
+    }
+
+    fn blank() -> Probe {
+        Probe {
+            device_size: 2 << 30,
+            ..Default::default()
+        }
+    }
+
+    fn done_pool(s: &Settings) -> Probe {
+        Probe {
+            lvm: lvm(true, None),
+            profile: Some(profile_text(s)),
+            ..blank()
+        }
+    }
+
+    fn names(p: &Plan) -> Vec<String> {
+        p.steps
+            .iter()
+            .filter(|s| s.action.is_some())
+            .map(|s| s.name.to_string())
+            .collect()
+    }
+
+    fn dockerd(v: &str) -> Probe {
+        Probe {
+            dockerd_installed: true,
+            dockerd: crate::docker::version::parse_dockerd_version(&format!(
+                "Docker version {v}, build x"
+            )),
+            ..blank()
+        }
+    }
+
+    #[test]
+    fn default_target_follows_dockerd() {
+        let (t, w) = resolve_target(None, &blank()).unwrap();
+        assert_eq!((t, w.len()), (Target::DockerDevicemapper, 0));
+        let (t, _) = resolve_target(None, &dockerd("20.10.24+dfsg1")).unwrap();
+        assert_eq!(t, Target::DockerDevicemapper);
+        let (t, w) = resolve_target(None, &dockerd("24.0.7")).unwrap();
+        assert_eq!(t, Target::DockerDevicemapper);
+        assert!(w[0].contains("deprecates"), "{w:?}");
+        let e = resolve_target(None, &dockerd("27.3.1")).unwrap_err();
+        assert_eq!(exit_code(&e), exit::REFUSED);
+        let m = e.to_string();
+        assert!(
+            m.contains("--target docker-overlay2") && m.contains("--target containerd-devmapper"),
+            "{m}"
+        );
+        assert!(resolve_target(Some(Target::DockerDevicemapper), &dockerd("25.0.0")).is_err());
+        for t in [Target::DockerOverlay2, Target::ContainerdDevmapper] {
+            assert_eq!(resolve_target(Some(t), &dockerd("27.3.1")).unwrap().0, t);
+        }
+        // The planner refuses the same way: nothing planned.
+        let s = config::resolve(&PoolOpts::default()).unwrap();
+        let e = plan(Scope::Setup, &dockerd("26.1.0"), &s, Some(Path::new(DEV))).unwrap_err();
+        assert_eq!(exit_code(&e), exit::REFUSED);
+    }
+
+    #[test]
+    fn containerd_fresh_then_done() {
+        let s = settings(Target::ContainerdDevmapper);
+        let p = plan(Scope::Setup, &blank(), &s, Some(Path::new(DEV))).unwrap();
+        assert_eq!(
+            names(&p),
+            [
+                "profile-file",
+                "vgcreate",
+                "lvcreate",
+                "monitor",
+                "containerd-config"
+            ]
+        );
+        let Some(Action::Write { path, content, .. }) = &p.steps.last().unwrap().action else {
+            panic!()
+        };
+        assert_eq!(path, Path::new("/etc/containerd/config.toml"));
+        assert!(content.contains("pool_name = \"docker-thinpool\""));
+        // Done: nothing to do; daemon.json is not touched by this target.
+        let mut pr = done_pool(&s);
+        pr.containerd_config = Some(content.clone());
+        let p = plan(Scope::Setup, &pr, &s, Some(Path::new(DEV))).unwrap();
+        assert!(!p.changes(), "{:?}", p.steps);
+        assert!(!p.steps.iter().any(|s| s.name == "daemon-json"));
+        // The step subcommand alone.
+        let p = plan(Scope::ContainerdConfig, &pr, &s, None).unwrap();
+        assert_eq!(p.steps.len(), 1);
+        assert!(!p.changes());
+        // A version 1 file is refused before anything runs.
+        pr.containerd_config = Some("[plugins.cri]\n".into());
+        let e = plan(Scope::Setup, &pr, &s, Some(Path::new(DEV))).unwrap_err();
+        assert_eq!(exit_code(&e), exit::REFUSED);
+    }
+
+    #[test]
+    fn overlay2_fresh_plan_in_order() {
+        let s = config::resolve(&PoolOpts {
+            target: Some(Target::DockerOverlay2),
+            lv_size: Some("1G".into()),
+            overlay2_size: Some("10G".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let mut pr = blank();
+        pr.fstab = Some("UUID=1 / ext4 defaults 0 1\n".into());
+        let p = plan(Scope::Setup, &pr, &s, Some(Path::new(DEV))).unwrap();
+        assert_eq!(
+            names(&p),
+            [
+                "profile-file",
+                "vgcreate",
+                "lvcreate",
+                "monitor",
+                "data-lv",
+                "mkfs",
+                "mkdir",
+                "fstab",
+                "mount",
+                "daemon-json"
+            ]
+        );
+        let d = describe(&p);
+        assert!(
+            d.contains("\nlvcreate -y -V 1g -T docker/thinpool -n docker-data\n"),
+            "{d}"
+        );
+        assert!(
+            d.contains("\nmkfs.xfs -n ftype=1 -L docker-data /dev/mapper/docker-docker--data\n"),
+            "{d}"
+        );
+        assert!(
+            d.contains("+/dev/mapper/docker-docker--data /var/lib/docker xfs defaults,pquota 0 0"),
+            "{d}"
+        );
+        assert!(d.contains("\nmount /var/lib/docker\n"), "{d}");
+        assert!(d.contains("\"overlay2.size=10G\""), "{d}");
+        assert!(d.contains("\"data-root\": \"/var/lib/docker\""), "{d}");
+    }
+
+    fn overlay_done(s: &Settings) -> Probe {
+        let mut pr = done_pool(s);
+        pr.lvm = lvm(true, Some(true));
+        pr.fstab = overlay::merge_fstab(None, &s.data_lv_dev(), &s.data_root).unwrap();
+        pr.data_lv_devnum = Some("253:4".into());
+        pr.data_lv_fs = Some("xfs".into());
+        pr.data_root_entries = Some(vec!["overlay2".into()]);
+        pr.data_root_mount = Some(MountEntry {
+            devnum: "253:4".into(),
+            target: "/var/lib/docker".into(),
+            fstype: "xfs".into(),
+            source: s.data_lv_dev(),
+            options: "rw,relatime,rw,attr2,prjquota".into(),
+        });
+        pr.daemon_json = Some(
+            daemon_json::merge_overlay2(None, None, Some("/var/lib/docker"))
+                .unwrap()
+                .text,
+        );
+        pr
+    }
+
+    #[test]
+    fn overlay2_done_is_a_no_op_and_partial_states_resume() {
+        let s = settings(Target::DockerOverlay2);
+        let pr = overlay_done(&s);
+        let p = plan(Scope::Setup, &pr, &s, Some(Path::new(DEV))).unwrap();
+        assert!(!p.changes(), "{:?}", p.steps);
+        assert!(!plan(Scope::DataLv, &pr, &s, None).unwrap().changes());
+        // LV made, no filesystem yet (crash after lvcreate).
+        let mut half = pr.clone();
+        half.data_lv_fs = None;
+        half.data_root_mount = None;
+        half.data_root_entries = None;
+        half.fstab = None;
+        let p = plan(Scope::DataLv, &half, &s, None).unwrap();
+        assert_eq!(names(&p), ["mkfs", "mkdir", "fstab", "mount"]);
+        // Mounted by hand without pquota: a warning, or a refusal with overlay2.size.
+        let mut noq = pr.clone();
+        noq.data_root_mount.as_mut().unwrap().options = "rw,relatime,rw,attr2,noquota".into();
+        let p = plan(Scope::DataLv, &noq, &s, None).unwrap();
+        assert!(
+            p.warnings.iter().any(|w| w.contains("pquota")),
+            "{:?}",
+            p.warnings
+        );
+    }
+
+    #[test]
+    fn overlay2_refusals() {
+        let s = settings(Target::DockerOverlay2);
+        let refused_with = |pr: &Probe, needle: &str| {
+            let e = plan(Scope::Setup, pr, &s, Some(Path::new(DEV))).unwrap_err();
+            assert_eq!(exit_code(&e), exit::REFUSED);
+            assert!(e.to_string().contains(needle), "{needle}: {e}");
+        };
+        // Existing data in /var/lib/docker.
+        let mut pr = blank();
+        pr.data_root_entries = Some(vec!["image".into(), "overlay2".into()]);
+        refused_with(&pr, "already holds data (image, overlay2)");
+        // Another filesystem mounted there.
+        let mut pr = blank();
+        pr.data_root_mount = Some(MountEntry {
+            devnum: "8:17".into(),
+            target: "/var/lib/docker".into(),
+            fstype: "ext4".into(),
+            source: "/dev/sdb1".into(),
+            options: "rw".into(),
+        });
+        refused_with(&pr, "/dev/sdb1");
+        // An fstab line of another device for the data root.
+        let mut pr = blank();
+        pr.fstab = Some("/dev/sdc1 /var/lib/docker ext4 defaults 0 0\n".into());
+        refused_with(&pr, "/dev/sdc1");
+        // The LV exists with another filesystem, or is not a thin LV of ours.
+        let mut pr = overlay_done(&s);
+        pr.data_root_mount = None;
+        pr.data_root_entries = Some(vec![]);
+        pr.data_lv_fs = Some("ext4".into());
+        refused_with(&pr, "ext4 filesystem");
+        let mut pr = overlay_done(&s);
+        pr.lvm.lvs[1].segtype = "linear".into();
+        pr.lvm.lvs[1].pool_lv = String::new();
+        refused_with(&pr, "not a thin LV");
+    }
+
+    #[test]
+    fn activate_plans_and_runs() {
+        let s = settings(Target::DockerOverlay2);
+        // After a reboot: pool and data LV inactive, data root in fstab.
+        let mut pr = overlay_done(&s);
+        pr.lvm = lvm(false, Some(false));
+        pr.data_root_mount = None;
+        let p = plan(Scope::Activate, &pr, &s, None).unwrap();
+        assert_eq!(
+            names(&p),
+            ["activate", "monitor", "device", "data-lv-device", "mount"]
+        );
+        let Some(Action::Run(c)) = &p.steps[0].action else {
+            panic!()
+        };
+        assert_eq!(
+            c.argv(),
+            ["lvchange", "-ay", "docker/thinpool", "docker/docker-data"]
+        );
+        // Active and mounted: nothing.
+        assert!(!plan(Scope::Activate, &overlay_done(&s), &s, None)
+            .unwrap()
+            .changes());
+        // No pool: refused.
+        let e = plan(Scope::Activate, &blank(), &s, None).unwrap_err();
+        assert_eq!(exit_code(&e), exit::REFUSED);
+        // Apply with a recording runner; the device wait sees an existing path.
+        let dir = tempfile::tempdir().unwrap();
+        let node = dir.path().join("node");
+        std::fs::write(&node, "").unwrap();
+        let mut pr = done_pool(&s);
+        pr.lvm = lvm(false, None);
+        let mut p = plan(Scope::Activate, &pr, &s, None).unwrap();
+        assert_eq!(names(&p), ["activate", "monitor", "device"]);
+        p.steps[2].action = Some(Action::WaitFor {
+            path: node,
+            secs: 1,
+        });
+        let f = FakeRunner::new();
+        f.on(&["lvchange", "-ay"], Output::ok(""));
+        f.on(&["lvs"], Output::ok(&monitored_lvs()));
+        let (r, w) = apply(&p, &f, &Ui::silent()).unwrap();
+        assert_eq!(f.programs(), ["lvchange", "lvs"]);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(
+            r.iter().map(|r| r.action).collect::<Vec<_>>(),
+            ["done", "already", "done"]
+        );
+        // A node that never comes: a bounded wait, then an error.
+        let p = Plan {
+            steps: vec![Step {
+                name: "device",
+                action: Some(Action::WaitFor {
+                    path: dir.path().join("never"),
+                    secs: 0,
+                }),
+            }],
+            warnings: vec![],
+        };
+        let e = apply(&p, &FakeRunner::new(), &Ui::silent()).unwrap_err();
+        assert!(format!("{e:#}").contains("did not appear within 0 s"));
+    }
+
+    fn monitored_lvs() -> String {
+        r#"{"report":[{"lv":[{"lv_name":"thinpool","vg_name":"docker","lv_attr":"twi-a-tz--","seg_monitor":"monitored","lv_uuid":"u","lv_size":"1","segtype":"thin-pool","pool_lv":"","lv_metadata_size":"","lv_profile":"","lv_active":"active","data_percent":"","metadata_percent":"","lv_when_full":"","lv_health_status":"","chunk_size":"0","zero":"","devices":""}]}]}"#.to_string()
+    }
+
+    #[test]
+    fn unit_steps_with_and_without_systemd() {
+        let mut s = settings(Target::ContainerdDevmapper);
+        s.install_unit = true;
+        let mut pr = done_pool(&s);
+        pr.containerd_config = Some(
+            crate::containerd::merge_devmapper(None, &s.devmapper_want())
+                .unwrap()
+                .text,
+        );
+        pr.exe = "/usr/local/bin/dmctl".into();
+        let p = plan(Scope::Setup, &pr, &s, Some(Path::new(DEV))).unwrap();
+        assert_eq!(names(&p), ["unit-file"]);
+        assert!(p
+            .warnings
+            .iter()
+            .any(|w| w.contains("systemd is not PID 1")));
+        pr.systemd = true;
+        pr.unit_enabled = Some(false);
+        let p = plan(Scope::Setup, &pr, &s, Some(Path::new(DEV))).unwrap();
+        assert_eq!(names(&p), ["unit-file", "unit-reload", "unit-enable"]);
+        assert!(describe(&p).contains("systemctl enable dmctl-activate.service"));
+        pr.unit = Some(overlay::unit_text(
+            "/usr/local/bin/dmctl",
+            "docker",
+            "thinpool",
+            &[],
+        ));
+        pr.unit_enabled = Some(true);
+        assert!(!plan(Scope::Setup, &pr, &s, Some(Path::new(DEV)))
+            .unwrap()
+            .changes());
     }
 }

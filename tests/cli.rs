@@ -21,6 +21,9 @@ const SUBCOMMANDS: &[&str] = &[
     "lvconvert",
     "profile",
     "daemon-json",
+    "containerd",
+    "data-lv",
+    "activate",
     "status",
     "doctor",
     "extend",
@@ -297,4 +300,35 @@ fn no_color_is_honoured_on_a_terminal() {
     // Without NO_COLOR clap does style it: the check above is not vacuous.
     let styled = on_a_terminal("frobnicate", false).unwrap();
     assert!(styled.contains('\x1b'), "{styled:?}");
+}
+
+#[test]
+fn target_usage_and_input_errors() {
+    dmctl()
+        .args(["setup", "/dev/null", "--target", "podman"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("containerd-devmapper"));
+    dmctl()
+        .args(["activate", "--wait", "soon"])
+        .assert()
+        .code(2);
+    dmctl()
+        .args([
+            "setup",
+            "/dev/null",
+            "--target",
+            "docker-overlay2",
+            "--lv-size",
+            "10M",
+            "--data-root",
+            "relative",
+            "--base-image-size",
+            "big",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("lv-size 10 MiB"))
+        .stderr(predicate::str::contains("data-root relative"))
+        .stderr(predicate::str::contains("base_image_size"));
 }

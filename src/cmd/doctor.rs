@@ -310,6 +310,44 @@ pub fn check_profile(f: &Facts) -> Vec<Finding> {
     }
 }
 
+/// The boot activation unit.
+pub fn check_boot(f: &Facts) -> Vec<Finding> {
+    let Some(p) = pool_of(f) else {
+        return Vec::new();
+    };
+    let Some(u) = &p.activation_unit else {
+        return Vec::new();
+    };
+    let path = u.path.display();
+    let unit = crate::overlay::UNIT_NAME;
+    if u.in_place() {
+        let how = if u.enabled == Some(true) {
+            "enabled"
+        } else {
+            "systemd is not PID 1, so it is not enabled"
+        };
+        return vec![ok(
+            "boot.activation_unit",
+            format!("{path} activates {} at boot ({how})", p.pool_path()),
+        )];
+    }
+    let msg = match (u.installed, u.covers_pool) {
+        (false, _) => format!(
+            "no boot unit activates {}: after a reboot the runtime may start before the pool \
+             (\"Non existing device\")",
+            p.pool_path()
+        ),
+        (true, false) => format!("{path} activates another pool, not {}", p.pool_path()),
+        (true, true) => format!("{path} is installed but not enabled"),
+    };
+    let fix = if u.installed && u.covers_pool {
+        format!("systemctl enable {unit}")
+    } else {
+        "dmctl setup DEVICE --install-unit   # DEVICE: the pool's disk; changes nothing else".into()
+    };
+    vec![warn("boot.activation_unit", msg, &[&fix])]
+}
+
 /// Room in the VG for the next autoextend step.
 pub fn check_vg_free(f: &Facts) -> Vec<Finding> {
     let Some(p) = pool_of(f) else {
@@ -487,6 +525,7 @@ pub fn diagnose(f: &Facts) -> Vec<Finding> {
     v.extend(check_monitoring(f));
     v.extend(check_profile(f));
     v.extend(check_vg_free(f));
+    v.extend(check_boot(f));
     v.extend(check_host(f));
     v.extend(check_docker(f));
     v

@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Format, GlobalOpts, PoolOpts};
+use crate::cli::{Format, GlobalOpts, PoolOpts, Target};
 use crate::config::{self, Settings};
 use crate::device::{self, Problem};
 use crate::docker::{flags, version};
@@ -21,6 +21,8 @@ use crate::ui::Ui;
 /// reads. Fields are only ever added.
 #[derive(Serialize)]
 pub struct SetupReport {
+    /// What the pool is wired to (`--target`, or the default chosen).
+    pub target: &'static str,
     pub changed: bool,
     pub dry_run: bool,
     pub steps: Vec<StepReport>,
@@ -53,6 +55,9 @@ fn scope_name(scope: Scope) -> &'static str {
         Scope::Lvconvert => "lvconvert",
         Scope::Profile => "profile",
         Scope::DaemonJson => "daemon-json",
+        Scope::ContainerdConfig => "containerd",
+        Scope::DataLv => "data-lv",
+        Scope::Activate => "activate",
     }
 }
 
@@ -65,7 +70,38 @@ fn needed_tools(scope: Scope) -> &'static [&'static str] {
         Scope::Lvcreate => &["lvm", "lvcreate", "dmsetup"],
         Scope::Lvconvert => &["lvm", "lvconvert", "dmsetup", "thin_check"],
         Scope::Profile => &["lvm", "lvchange", "lvs"],
-        Scope::DaemonJson => &["lvm"],
+        Scope::DaemonJson | Scope::ContainerdConfig => &["lvm"],
+        Scope::DataLv => &["lvm", "lvcreate", "mkfs.xfs", "blkid", "mount"],
+        Scope::Activate => &["lvm", "lvchange", "thin_check", "dmsetup"],
+    }
+}
+
+/// Tools a target's last steps need on top of the scope's.
+fn target_tools(t: Target) -> &'static [&'static str] {
+    match t {
+        Target::DockerOverlay2 => &["mkfs.xfs", "blkid", "mount"],
+        _ => &[],
+    }
+}
+
+/// How a scope is run (the parts that are not pool settings).
+#[derive(Debug, Clone, Copy)]
+pub struct RunOpts<'a> {
+    pub device: Option<&'a Path>,
+    pub force: bool,
+    pub install_unit: bool,
+    /// `activate --wait`.
+    pub wait: u64,
+}
+
+impl Default for RunOpts<'_> {
+    fn default() -> Self {
+        RunOpts {
+            device: None,
+            force: false,
+            install_unit: false,
+            wait: 30,
+        }
     }
 }
 
@@ -109,39 +145,9 @@ fn check_thin_target(r: &dyn Runner, dry: bool) -> Option<Problem> {
     })
 }
 
-/// Problems with the Docker side: dockerd too new for devicemapper, or
-/// storage options given as dockerd flags.
-fn docker_problems(r: &dyn Runner, warnings: &mut Vec<String>) -> Vec<Problem> {
+/// Storage options given as dockerd flags (the Docker targets).
+fn docker_problems() -> Vec<Problem> {
     let mut v = Vec::new();
-    if tools::find("dockerd").is_some() {
-        match r.exec(&Cmd::new("dockerd").arg("--version")) {
-            Ok(o) if o.status == 0 => match version::parse_dockerd_version(&o.stdout) {
-                Some(ver) => match version::devicemapper_support(&ver) {
-                    version::DmSupport::Removed => v.push(Problem {
-                        problem: format!(
-                            "dockerd {} has no devicemapper storage driver (removed in Docker 25); \
-                             a devicemapper daemon.json would keep it from starting",
-                            ver.raw
-                        ),
-                        fix: "keep the pool for containerd's devmapper snapshotter or overlay2 on a thin LV"
-                            .into(),
-                        forceable: false,
-                    }),
-                    version::DmSupport::RequiresExplicitDriver => warnings.push(format!(
-                        "dockerd {} deprecates devicemapper: it only starts with the explicit \
-                         storage-driver dmctl writes; plan a move before Docker 25",
-                        ver.raw
-                    )),
-                    version::DmSupport::Supported => {}
-                },
-                None => warnings.push(format!(
-                    "could not read dockerd's version from {:?}",
-                    o.stdout.trim()
-                )),
-            },
-            _ => warnings.push("`dockerd --version` failed; Docker's version is unknown".into()),
-        }
-    }
     for c in flags::find_storage_flags(Path::new("/")) {
         v.push(Problem {
             problem: format!(
@@ -160,6 +166,79 @@ fn docker_problems(r: &dyn Runner, warnings: &mut Vec<String>) -> Vec<Problem> {
     v
 }
 
+/// dockerd's presence and version.
+fn probe_dockerd(r: &dyn Runner, probe: &mut Probe) {
+    probe.dockerd_installed = tools::find("dockerd").is_some();
+    if probe.dockerd_installed {
+        if let Ok(o) = r.exec(&Cmd::new("dockerd").arg("--version")) {
+            if o.status == 0 {
+                probe.dockerd = version::parse_dockerd_version(&o.stdout);
+            }
+        }
+    }
+}
+
+/// `maj:min` of a device node.
+fn devnum(path: &Path) -> Option<String> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let m = std::fs::metadata(path).ok()?;
+    m.file_type().is_block_device().then(|| {
+        let rdev = m.rdev();
+        format!(
+            "{}:{}",
+            nix::sys::stat::major(rdev),
+            nix::sys::stat::minor(rdev)
+        )
+    })
+}
+
+/// fstab, the data root's mount and content, the data LV's filesystem.
+fn probe_overlay(r: &dyn Runner, s: &Settings, probe: &mut Probe) -> Result<()> {
+    probe.fstab = fsutil::read_optional(Path::new(plan::FSTAB))?;
+    let mountinfo =
+        std::fs::read_to_string("/proc/self/mountinfo").context("reading /proc/self/mountinfo")?;
+    probe.data_root_mount = crate::overlay::find_mount(&mountinfo, &s.data_root);
+    let dev = PathBuf::from(s.data_lv_dev());
+    probe.data_lv_devnum = devnum(&dev);
+    probe.data_root_entries = match std::fs::read_dir(&s.data_root) {
+        Ok(rd) => Some(
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n != "lost+found")
+                .collect(),
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("reading {}", s.data_root.display())),
+    };
+    if probe.data_lv_devnum.is_some() {
+        // blkid exits 2 when it finds no signature.
+        let o = r.exec(
+            &Cmd::new("blkid")
+                .args(["-p", "-o", "value", "-s", "TYPE"])
+                .arg(dev.to_string_lossy()),
+        )?;
+        let t = o.stdout.trim();
+        probe.data_lv_fs = (o.status == 0 && !t.is_empty()).then(|| t.to_string());
+    }
+    Ok(())
+}
+
+/// The boot unit's file, systemd, and whether the unit is enabled.
+fn probe_unit(r: &dyn Runner, probe: &mut Probe) -> Result<()> {
+    probe.unit = fsutil::read_optional(Path::new(crate::overlay::UNIT_PATH))?;
+    probe.systemd = Path::new("/run/systemd/system").is_dir();
+    probe.exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.canonicalize().ok())
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "/usr/local/bin/dmctl".into());
+    if probe.systemd && tools::find("systemctl").is_some() {
+        let o = r.exec(&Cmd::new("systemctl").args(["is-enabled", crate::overlay::UNIT_NAME]))?;
+        probe.unit_enabled = Some(o.status == 0 && o.stdout.trim() == "enabled");
+    }
+    Ok(())
+}
+
 fn refusal_report(what: &str, problems: &[Problem]) -> anyhow::Error {
     let lines: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
     refused(format!(
@@ -169,15 +248,12 @@ fn refusal_report(what: &str, problems: &[Problem]) -> anyhow::Error {
 }
 
 /// Run `scope`.
-pub fn run(
-    g: &GlobalOpts,
-    scope: Scope,
-    device: Option<&Path>,
-    force: bool,
-    opts: &PoolOpts,
-) -> Result<i32> {
+pub fn run(g: &GlobalOpts, scope: Scope, o: &RunOpts, opts: &PoolOpts) -> Result<i32> {
+    let (device, force) = (o.device, o.force);
     let name = scope_name(scope);
-    let s = config::settings(g.config.as_deref(), opts)?;
+    let mut s = config::settings(g.config.as_deref(), opts)?;
+    s.install_unit = o.install_unit;
+    s.activate_wait = o.wait;
     crate::cmd::require_root(name)?;
     let ui = crate::cmd::ui(g);
     let _lock = crate::cmd::lock(g, &ui)?;
@@ -242,12 +318,52 @@ fn finish(
     mut warnings: Vec<String>,
 ) -> Result<i32> {
     let mut problems = Vec::new();
-    if matches!(scope, Scope::Setup | Scope::Lvcreate | Scope::Lvconvert) {
+    if matches!(
+        scope,
+        Scope::Setup | Scope::Lvcreate | Scope::Lvconvert | Scope::Activate
+    ) {
         problems.extend(check_thin_target(r, g.dry_run));
     }
     if matches!(scope, Scope::Setup | Scope::DaemonJson) {
-        problems.extend(docker_problems(r, &mut warnings));
+        probe_dockerd(r, &mut probe);
+    }
+    // The target decides the last steps; a refusal here changes nothing.
+    let target = match scope {
+        Scope::Setup | Scope::DaemonJson => plan::resolve_target(s.target, &probe)?.0,
+        Scope::ContainerdConfig => Target::ContainerdDevmapper,
+        Scope::DataLv => Target::DockerOverlay2,
+        _ => s.target.unwrap_or(Target::DockerDevicemapper),
+    };
+    if matches!(scope, Scope::Setup | Scope::DaemonJson)
+        && matches!(target, Target::DockerDevicemapper | Target::DockerOverlay2)
+    {
+        problems.extend(docker_problems());
         probe.daemon_json = fsutil::read_optional(&s.daemon_json)?;
+    }
+    if scope == Scope::Setup {
+        problems.extend(
+            target_tools(target)
+                .iter()
+                .filter(|t| tools::find(t).is_none())
+                .map(|t| Problem {
+                    problem: format!("`{t}` not found (needed by --target {})", target.as_str()),
+                    fix: format!("install {}", tools::package_of(t)),
+                    forceable: false,
+                }),
+        );
+    }
+    if matches!(scope, Scope::Setup | Scope::ContainerdConfig)
+        && target == Target::ContainerdDevmapper
+    {
+        probe.containerd_config = fsutil::read_optional(&s.containerd_config)?;
+    }
+    if (matches!(scope, Scope::Setup) && target == Target::DockerOverlay2)
+        || matches!(scope, Scope::DataLv | Scope::Activate)
+    {
+        probe_overlay(r, s, &mut probe)?;
+    }
+    if scope == Scope::Setup && s.install_unit {
+        probe_unit(r, &mut probe)?;
     }
     if !problems.is_empty() {
         return Err(refusal_report(scope_name(scope), &problems));
@@ -285,6 +401,7 @@ fn finish(
     warnings.extend(more);
     let changed = plan.changes();
     let report = SetupReport {
+        target: target.as_str(),
         changed,
         dry_run: g.dry_run,
         steps,
@@ -307,6 +424,7 @@ fn finish(
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         Format::Human | Format::Prometheus => {
             let verb = match (g.dry_run, changed) {
+                (_, _) if scope == Scope::Activate && !changed => "already active, nothing changed",
                 (true, true) => "would change",
                 (true, false) | (false, false) => "already done, nothing changed",
                 (false, true) => "done",

@@ -215,6 +215,68 @@ pub struct StatusReport {
     pub thin_volumes: Vec<String>,
     /// Where usage came from: `dmsetup` (active) or `lvm` (inactive).
     pub source: &'static str,
+    /// The boot activation unit (None: not looked at).
+    pub activation_unit: Option<UnitInfo>,
+}
+
+/// Whether `dmctl setup --install-unit`'s boot unit is in place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitInfo {
+    pub path: PathBuf,
+    pub installed: bool,
+    /// Its ExecStart activates this pool.
+    pub covers_pool: bool,
+    /// `systemctl is-enabled` (None: systemd is not PID 1).
+    pub enabled: Option<bool>,
+}
+
+impl UnitInfo {
+    /// In place: installed for this pool, and enabled where systemd runs.
+    pub fn in_place(&self) -> bool {
+        self.installed && self.covers_pool && self.enabled != Some(false)
+    }
+}
+
+/// The unit facts from its text and `systemctl is-enabled` (pure).
+pub fn unit_info(text: Option<&str>, vg: &str, pool: &str, enabled: Option<bool>) -> UnitInfo {
+    UnitInfo {
+        path: PathBuf::from(crate::overlay::UNIT_PATH),
+        installed: text.is_some(),
+        covers_pool: text.is_some_and(|t| crate::overlay::unit_covers(t, vg, pool)),
+        enabled,
+    }
+}
+
+/// Read the unit file and ask systemd (when it is PID 1).
+pub fn probe_unit(r: &dyn Runner, vg: &str, pool: &str) -> UnitInfo {
+    let text = fsutil::read_optional(std::path::Path::new(crate::overlay::UNIT_PATH))
+        .ok()
+        .flatten();
+    let enabled = std::path::Path::new("/run/systemd/system")
+        .is_dir()
+        .then(|| {
+            r.exec(&Cmd::new("systemctl").args(["is-enabled", crate::overlay::UNIT_NAME]))
+                .map(|o| o.status == 0 && o.stdout.trim() == "enabled")
+                .unwrap_or(false)
+        });
+    unit_info(text.as_deref(), vg, pool, enabled)
+}
+
+fn unit_line(u: &UnitInfo) -> String {
+    let p = u.path.display();
+    match (u.installed, u.covers_pool, u.enabled) {
+        (false, _, _) => {
+            "none: the pool may be inactive after a reboot (`dmctl setup DEVICE --install-unit`)"
+                .to_string()
+        }
+        (true, false, _) => format!("{p} activates another pool"),
+        (true, true, Some(true)) => format!("{p}, enabled"),
+        (true, true, Some(false)) => format!(
+            "{p}, NOT enabled (`systemctl enable {}`)",
+            crate::overlay::UNIT_NAME
+        ),
+        (true, true, None) => format!("{p} (systemd is not PID 1: run `dmctl activate` at boot)"),
+    }
 }
 
 impl StatusReport {
@@ -371,6 +433,7 @@ pub fn build(
             .collect(),
         thin_volumes: lvm.thin_volumes(vg, pool).map(|l| l.name.clone()).collect(),
         source,
+        activation_unit: None,
     })
 }
 
@@ -478,6 +541,9 @@ pub fn render_human(r: &StatusReport) -> String {
     let _ = writeln!(s, "  devices:      {}", devs.join(", "));
     if !r.thin_volumes.is_empty() {
         let _ = writeln!(s, "  thin volumes: {}", r.thin_volumes.join(", "));
+    }
+    if let Some(u) = &r.activation_unit {
+        let _ = writeln!(s, "  boot unit:    {}", unit_line(u));
     }
     s
 }
@@ -661,7 +727,7 @@ pub fn report(
         }
         _ => None,
     };
-    build(
+    let mut rep = build(
         &p.lvm,
         vg,
         pool,
@@ -669,7 +735,9 @@ pub fn report(
         dm_out.as_deref(),
         &p.settings.profile_dir,
         profile_text.as_deref(),
-    )
+    )?;
+    rep.activation_unit = Some(probe_unit(r, vg, pool));
+    Ok(rep)
 }
 
 pub fn run(g: &GlobalOpts, pool_flag: Option<&str>) -> Result<i32> {
