@@ -331,19 +331,29 @@ pub fn check_boot(f: &Facts) -> Vec<Finding> {
             format!("{path} activates {} at boot ({how})", p.pool_path()),
         )];
     }
-    let msg = match (u.installed, u.covers_pool) {
-        (false, _) => format!(
-            "no boot unit activates {}: after a reboot the runtime may start before the pool \
-             (\"Non existing device\")",
-            p.pool_path()
-        ),
-        (true, false) => format!("{path} activates another pool, not {}", p.pool_path()),
-        (true, true) => format!("{path} is installed but not enabled"),
-    };
-    let fix = if u.installed && u.covers_pool {
-        format!("systemctl enable {unit}")
+    if !u.installed {
+        // The unit is optional: LVM's own autoactivation brings the pool up
+        // at boot on most hosts. Its absence is no fault, only a hint.
+        return vec![ok(
+            "boot.activation_unit",
+            format!(
+                "no dmctl boot unit for {} (optional: `dmctl setup DEVICE --install-unit` \
+                 orders activation before docker/containerd)",
+                p.pool_path()
+            ),
+        )];
+    }
+    let (msg, fix) = if u.covers_pool {
+        (
+            format!("{path} is installed but not enabled"),
+            format!("systemctl enable {unit}"),
+        )
     } else {
-        "dmctl setup DEVICE --install-unit   # DEVICE: the pool's disk; changes nothing else".into()
+        (
+            format!("{path} activates another pool, not {}", p.pool_path()),
+            "dmctl setup DEVICE --install-unit   # DEVICE: the pool's disk; changes nothing else"
+                .to_string(),
+        )
     };
     vec![warn("boot.activation_unit", msg, &[&fix])]
 }
@@ -715,6 +725,32 @@ mod tests {
         assert_eq!(worst(&v).exit_code(), 0);
         assert!(v.len() >= 8, "{v:?}");
         assert!(v.iter().all(|f| f.fix.is_empty()));
+    }
+
+    #[test]
+    fn boot_unit_is_optional_but_a_broken_one_warns() {
+        use crate::cmd::status::UnitInfo;
+        let with = |installed, covers_pool, enabled| {
+            let mut f = healthy();
+            f.pool.as_mut().unwrap().activation_unit = Some(UnitInfo {
+                path: "/etc/systemd/system/dmctl-activate.service".into(),
+                installed,
+                covers_pool,
+                enabled,
+            });
+            only(&f, "boot.activation_unit")
+        };
+        let absent = with(false, false, None);
+        assert_eq!(absent.severity, Severity::Ok, "{absent:?}");
+        assert!(absent.message.contains("--install-unit"), "{absent:?}");
+        assert_eq!(with(true, true, Some(true)).severity, Severity::Ok);
+        assert_eq!(with(true, true, None).severity, Severity::Ok);
+        let off = with(true, true, Some(false));
+        assert_eq!(off.severity, Severity::Warn);
+        assert!(off.fix[0].contains("systemctl enable"), "{off:?}");
+        let other = with(true, false, Some(true));
+        assert_eq!(other.severity, Severity::Warn);
+        assert!(other.message.contains("another pool"), "{other:?}");
     }
 
     #[test]
