@@ -39,21 +39,23 @@ classic() {
     lvchange -q --metadataprofile docker-thinpool docker/thinpool
     lvs -o seg_monitor docker/thinpool >/dev/null
 }
-timed() { # LABEL CMD...: seconds on stdout, lvm count in $COUNT
+timed() { # CMD...: wall seconds in $SECS, lvm processes in $COUNT
     local t0
     : >"$LOG"
     t0=$(now)
-    "${@:2}" >/dev/null 2>&1
-    awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }'
+    "$@" >/dev/null 2>&1 || { echo "bench: $* failed" >&2; exit 1; }
+    SECS=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }')
     COUNT=$(wc -l <"$LOG")
 }
 
 declare -A T N M
 for _ in $(seq "$REPS"); do
-    clean; T[classic]+="$(timed classic classic) "; N[classic]=$COUNT
-    clean; T[setup]+="$(timed setup dmctl setup /dev/vdb -q) "; N[setup]=$COUNT
-    T[rerun]+="$(timed rerun dmctl setup /dev/vdb -q) "; N[rerun]=$COUNT
-    T[status]+="$(timed status dmctl status --format json) "; N[status]=$COUNT
+    clean
+    timed classic; T[classic]+="$SECS "; N[classic]=$COUNT
+    clean
+    timed dmctl setup /dev/vdb -q; T[setup]+="$SECS "; N[setup]=$COUNT
+    timed dmctl setup /dev/vdb -q; T[rerun]+="$SECS "; N[rerun]=$COUNT
+    timed dmctl status --format json; T[status]+="$SECS "; N[status]=$COUNT
 done
 printf '\n%-28s %8s %8s %s\n' "what" "median s" "lvm" "samples (s)"
 for k in classic setup rerun status; do
