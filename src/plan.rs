@@ -1360,7 +1360,7 @@ mod tests {
     }
 
     /// The LVM state after each step of the classic recipe on a 2 GiB disk.
-    fn state(stage: u8) -> LvmState {
+    pub(super) fn state(stage: u8) -> LvmState {
         let mut st = LvmState::default();
         if stage == 0 {
             return st;
@@ -2010,7 +2010,6 @@ mod target_tests {
     use crate::config;
     use crate::error::{exit, exit_code};
     use crate::exec::{FakeRunner, Output};
-    use crate::lvm::{Pv, Vg};
 
     const DEV: &str = "/dev/vdb";
     const EXT: u64 = 4 << 20;
@@ -2057,22 +2056,8 @@ mod target_tests {
 
     /// A finished pool (active or not), with the data LV or not.
     fn lvm(pool_active: bool, data_lv: Option<bool>) -> LvmState {
-        let mut st = LvmState::default();
-        st.pvs.push(Pv {
-            name: DEV.into(),
-            vg_name: "docker".into(),
-            size: (2 << 30) - EXT,
-        });
-        st.vgs.push(Vg {
-            name: "docker".into(),
-            size: 511 * EXT,
-            free: 0,
-            extent_size: EXT,
-            extent_count: 511,
-            free_count: 0,
-            pv_count: 1,
-            lv_count: 1,
-        });
+        // The PV and VG of the classic recipe's stage 2 (VG only).
+        let mut st = super::tests::state(2);
         st.lvs
             .push(lv("thinpool", "thin-pool", pool_active, "", 485));
         if let Some(a) = data_lv {
