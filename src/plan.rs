@@ -282,6 +282,27 @@ fn check_fits(s: &Settings, extents: u64, extent: u64, meta: u64) -> Result<()> 
     Ok(())
 }
 
+/// A warning when the new pool leaves the VG less free space than one
+/// autoextend step: dmeventd's lvextend would then fail when the pool
+/// fills (the same check `dmctl doctor` makes as vg.free).
+pub fn autoextend_room(s: &Settings, extents: u64, extent: u64, meta: u64) -> Option<String> {
+    if s.autoextend_threshold >= 100 {
+        return None;
+    }
+    let data = extents * u64::from(s.data_percent) / 100;
+    let free = extents.saturating_sub(data + 2 * (meta / extent));
+    let step = (data * u64::from(s.autoextend_percent)).div_ceil(100);
+    (free < step).then(|| {
+        format!(
+            "VG {} will keep {} free, less than one autoextend step ({}): autoextend \
+             will fail until the VG grows (`dmctl extend --add-device DEV`)",
+            s.vg,
+            human(free * extent),
+            human(step * extent)
+        )
+    })
+}
+
 /// Profile file text.
 pub fn profile_text(s: &Settings) -> String {
     format!(
@@ -510,6 +531,7 @@ pub fn plan(scope: Scope, probe: &Probe, s: &Settings, dev: Option<&Path>) -> Re
         if !matches!(state, PoolState::DataOnly) {
             check_fits(s, extents, extent, meta)?;
         }
+        p.warnings.extend(autoextend_room(s, extents, extent, meta));
     }
     let need_dev = || dev.context("this step needs the DEVICE argument");
 
@@ -1470,7 +1492,23 @@ mod tests {
             "lvcreate -y --type thin-pool -n thinpool -l 95%VG --poolmetadatasize 20971520b \
              --chunksize 512K --zero n --metadataprofile docker-thinpool docker"
         );
+        // 95% data on one disk leaves 64 MiB: less than one 20% step.
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        assert!(p.warnings[0].contains("less than one autoextend step (388 MiB)"));
+        let roomy = config::resolve(&PoolOpts {
+            data_percent: Some(60),
+            ..Default::default()
+        })
+        .unwrap();
+        let p = plan(Scope::Setup, &probe(0), &roomy, Some(Path::new(DEV))).unwrap();
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        let off = config::resolve(&PoolOpts {
+            autoextend_threshold: Some(100),
+            ..Default::default()
+        })
+        .unwrap();
+        let p = plan(Scope::Setup, &probe(0), &off, Some(Path::new(DEV))).unwrap();
+        assert!(!p.warnings.iter().any(|w| w.contains("autoextend step")));
     }
 
     #[test]
