@@ -62,6 +62,8 @@ assert_contains "$dj" '"storage-driver": "devicemapper"' "daemon.json: storage-d
 assert_contains "$dj" '"dm.thinpooldev=/dev/mapper/docker-thinpool"' "daemon.json: thinpooldev"
 assert_contains "$dj" '"dm.use_deferred_removal=true"' "daemon.json: deferred removal"
 assert_contains "$dj" '"dm.use_deferred_deletion=true"' "daemon.json: deferred deletion"
+assert_contains "$(jget /tmp/s1.json 'd["warnings"]')" "less than one autoextend step (388 MiB)" \
+    "warns that one disk leaves no room for autoextend"
 data_fast=$(lvfield lv_size docker/thinpool)
 meta_fast=$(lvfield lv_metadata_size docker/thinpool)
 
