@@ -139,7 +139,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__activate)
-            opts="-q -v -h --wait --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --wait --vg --pool --lv-name --data-root --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -157,87 +157,11 @@ _dmctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --chunk-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --daemon-json)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --basesize)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --fs)
-                    COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
-                    return 0
-                    ;;
-                --target)
-                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
-                    return 0
-                    ;;
-                --containerd-config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root-path)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --base-image-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --async-remove)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --discard-blocks)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --fs-options)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --lv-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --lv-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --data-root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --overlay2-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -261,7 +185,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__containerd)
-            opts="-q -v -h --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --vg --pool --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --fs --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -273,50 +197,6 @@ _dmctl() {
                     ;;
                 --pool)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --data-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --chunk-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --daemon-json)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --basesize)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --fs)
-                    COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
-                    return 0
-                    ;;
-                --target)
-                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
                     return 0
                     ;;
                 --containerd-config)
@@ -343,20 +223,8 @@ _dmctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --lv-name)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lv-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --data-root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --overlay2-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --fs)
+                    COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -379,7 +247,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__daemon__subcmd__json)
-            opts="-q -v -h --check --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --check --vg --pool --target --daemon-json --basesize --fs --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -397,32 +265,8 @@ _dmctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --chunk-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --target)
+                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
                     return 0
                     ;;
                 --daemon-json)
@@ -435,42 +279,6 @@ _dmctl() {
                     ;;
                 --fs)
                     COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
-                    return 0
-                    ;;
-                --target)
-                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
-                    return 0
-                    ;;
-                --containerd-config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root-path)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --base-image-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --async-remove)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --discard-blocks)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --fs-options)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lv-name)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lv-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --data-root)
@@ -501,7 +309,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__data__subcmd__lv)
-            opts="-q -v -h --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --vg --pool --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -512,74 +320,6 @@ _dmctl() {
                     return 0
                     ;;
                 --pool)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --data-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --chunk-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --daemon-json)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --basesize)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --fs)
-                    COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
-                    return 0
-                    ;;
-                --target)
-                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
-                    return 0
-                    ;;
-                --containerd-config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root-path)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --base-image-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --async-remove)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --discard-blocks)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --fs-options)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -919,7 +659,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__lvconvert)
-            opts="-q -v -h --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --vg --pool --chunk-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -933,87 +673,7 @@ _dmctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --chunk-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --daemon-json)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --basesize)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --fs)
-                    COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
-                    return 0
-                    ;;
-                --target)
-                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
-                    return 0
-                    ;;
-                --containerd-config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root-path)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --base-image-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --async-remove)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --discard-blocks)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --fs-options)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lv-name)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lv-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --data-root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --overlay2-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1037,7 +697,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__lvcreate)
-            opts="-q -v -h --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --vg --pool --data-percent --metadata-percent --metadata-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1060,78 +720,6 @@ _dmctl() {
                     return 0
                     ;;
                 --metadata-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --chunk-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --daemon-json)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --basesize)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --fs)
-                    COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
-                    return 0
-                    ;;
-                --target)
-                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
-                    return 0
-                    ;;
-                --containerd-config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root-path)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --base-image-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --async-remove)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --discard-blocks)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --fs-options)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lv-name)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lv-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --data-root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --overlay2-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1155,7 +743,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__profile)
-            opts="-q -v -h --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --vg --pool --autoextend-threshold --autoextend-percent --profile-dir --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1169,22 +757,6 @@ _dmctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --chunk-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --autoextend-threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1194,62 +766,6 @@ _dmctl() {
                     return 0
                     ;;
                 --profile-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --daemon-json)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --basesize)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --fs)
-                    COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
-                    return 0
-                    ;;
-                --target)
-                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
-                    return 0
-                    ;;
-                --containerd-config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root-path)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --base-image-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --async-remove)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --discard-blocks)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --fs-options)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lv-name)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lv-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --data-root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --overlay2-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1273,101 +789,13 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__pvcreate)
-            opts="-q -v -h --force --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --force --vg --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --vg)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pool)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --data-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --chunk-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --daemon-json)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --basesize)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --fs)
-                    COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
-                    return 0
-                    ;;
-                --target)
-                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
-                    return 0
-                    ;;
-                --containerd-config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root-path)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --base-image-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --async-remove)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --discard-blocks)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --fs-options)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lv-name)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lv-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --data-root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --overlay2-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1391,7 +819,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__setup)
-            opts="-q -v -h --force --install-unit --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --force --install-unit --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --target --daemon-json --basesize --fs --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1433,6 +861,10 @@ _dmctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --target)
+                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
+                    return 0
+                    ;;
                 --daemon-json)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1443,10 +875,6 @@ _dmctl() {
                     ;;
                 --fs)
                     COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
-                    return 0
-                    ;;
-                --target)
-                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
                     return 0
                     ;;
                 --containerd-config)
@@ -1569,101 +997,13 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__vgcreate)
-            opts="-q -v -h --force --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --daemon-json --basesize --fs --target --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --force --vg --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --vg)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pool)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --data-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --chunk-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-threshold)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --autoextend-percent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --daemon-json)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --basesize)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --fs)
-                    COMPREPLY=($(compgen -W "ext4 xfs" -- "${cur}"))
-                    return 0
-                    ;;
-                --target)
-                    COMPREPLY=($(compgen -W "docker-devicemapper containerd-devmapper docker-overlay2" -- "${cur}"))
-                    return 0
-                    ;;
-                --containerd-config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root-path)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --base-image-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --async-remove)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --discard-blocks)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --fs-options)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lv-name)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lv-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --data-root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --overlay2-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

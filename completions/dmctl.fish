@@ -58,13 +58,13 @@ complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l chunk-size -d 'Poo
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l target -d 'What the pool is for [default: docker-devicemapper, unless dockerd >= 25 is installed]' -r -f -a "docker-devicemapper\t'Docker\'s devicemapper driver (Docker < 25)'
+containerd-devmapper\t'containerd\'s devmapper snapshotter'
+docker-overlay2\t'overlay2 on xfs in a thin LV of the pool'"
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l fs -d 'dm.fs for daemon.json, fs_type for containerd (only when given)' -r -f -a "ext4\t''
 xfs\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l target -d 'What the pool is for [default: docker-devicemapper, unless dockerd >= 25 is installed]' -r -f -a "docker-devicemapper\t'Docker\'s devicemapper driver (Docker < 25)'
-containerd-devmapper\t'containerd\'s devmapper snapshotter'
-docker-overlay2\t'overlay2 on xfs in a thin LV of the pool'"
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l containerd-config -d 'containerd\'s config [default: /etc/containerd/config.toml]' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l root-path -d 'containerd devmapper root_path [default: /var/lib/containerd/io.containerd.snapshotter.v1.devmapper]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l base-image-size -d 'containerd devmapper base_image_size [default: 10GB]' -r
@@ -89,33 +89,6 @@ complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -s q -l quiet -d 'Pri
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -s v -l verbose -d 'Echo every external command'
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l vg -d 'Volume group name [default: docker]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l pool -d 'Thin pool LV name [default: thinpool]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l fs -d 'dm.fs for daemon.json, fs_type for containerd (only when given)' -r -f -a "ext4\t''
-xfs\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l target -d 'What the pool is for [default: docker-devicemapper, unless dockerd >= 25 is installed]' -r -f -a "docker-devicemapper\t'Docker\'s devicemapper driver (Docker < 25)'
-containerd-devmapper\t'containerd\'s devmapper snapshotter'
-docker-overlay2\t'overlay2 on xfs in a thin LV of the pool'"
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l containerd-config -d 'containerd\'s config [default: /etc/containerd/config.toml]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l root-path -d 'containerd devmapper root_path [default: /var/lib/containerd/io.containerd.snapshotter.v1.devmapper]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l base-image-size -d 'containerd devmapper base_image_size [default: 10GB]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l async-remove -d 'containerd devmapper async_remove (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l discard-blocks -d 'containerd devmapper discard_blocks (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l fs-options -d 'containerd devmapper fs_options, e.g. "-m crc=1" (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l lv-name -d 'docker-overlay2: name of the thin LV [default: docker-data]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l lv-size -d 'docker-overlay2: virtual size of the thin LV [default: 10G]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l data-root -d 'docker-overlay2: where it is mounted [default: /var/lib/docker]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l overlay2-size -d 'docker-overlay2: overlay2.size per container, e.g. 10G (only when given; needs the pquota mount dmctl makes)' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l config -d 'Config file (TOML); flags win over its keys' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -l format -d 'Output format on stdout' -r -f -a "human\t''
 json\t''
@@ -127,33 +100,6 @@ complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -s q -l quiet -d '
 complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -s v -l verbose -d 'Echo every external command'
 complete -c dmctl -n "__fish_dmctl_using_subcommand pvcreate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l vg -d 'Volume group name [default: docker]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l pool -d 'Thin pool LV name [default: thinpool]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l fs -d 'dm.fs for daemon.json, fs_type for containerd (only when given)' -r -f -a "ext4\t''
-xfs\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l target -d 'What the pool is for [default: docker-devicemapper, unless dockerd >= 25 is installed]' -r -f -a "docker-devicemapper\t'Docker\'s devicemapper driver (Docker < 25)'
-containerd-devmapper\t'containerd\'s devmapper snapshotter'
-docker-overlay2\t'overlay2 on xfs in a thin LV of the pool'"
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l containerd-config -d 'containerd\'s config [default: /etc/containerd/config.toml]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l root-path -d 'containerd devmapper root_path [default: /var/lib/containerd/io.containerd.snapshotter.v1.devmapper]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l base-image-size -d 'containerd devmapper base_image_size [default: 10GB]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l async-remove -d 'containerd devmapper async_remove (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l discard-blocks -d 'containerd devmapper discard_blocks (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l fs-options -d 'containerd devmapper fs_options, e.g. "-m crc=1" (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l lv-name -d 'docker-overlay2: name of the thin LV [default: docker-data]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l lv-size -d 'docker-overlay2: virtual size of the thin LV [default: 10G]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l data-root -d 'docker-overlay2: where it is mounted [default: /var/lib/docker]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l overlay2-size -d 'docker-overlay2: overlay2.size per container, e.g. 10G (only when given; needs the pquota mount dmctl makes)' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l config -d 'Config file (TOML); flags win over its keys' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand vgcreate" -l format -d 'Output format on stdout' -r -f -a "human\t''
 json\t''
@@ -169,29 +115,6 @@ complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l pool -d 'Thin p
 complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l fs -d 'dm.fs for daemon.json, fs_type for containerd (only when given)' -r -f -a "ext4\t''
-xfs\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l target -d 'What the pool is for [default: docker-devicemapper, unless dockerd >= 25 is installed]' -r -f -a "docker-devicemapper\t'Docker\'s devicemapper driver (Docker < 25)'
-containerd-devmapper\t'containerd\'s devmapper snapshotter'
-docker-overlay2\t'overlay2 on xfs in a thin LV of the pool'"
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l containerd-config -d 'containerd\'s config [default: /etc/containerd/config.toml]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l root-path -d 'containerd devmapper root_path [default: /var/lib/containerd/io.containerd.snapshotter.v1.devmapper]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l base-image-size -d 'containerd devmapper base_image_size [default: 10GB]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l async-remove -d 'containerd devmapper async_remove (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l discard-blocks -d 'containerd devmapper discard_blocks (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l fs-options -d 'containerd devmapper fs_options, e.g. "-m crc=1" (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l lv-name -d 'docker-overlay2: name of the thin LV [default: docker-data]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l lv-size -d 'docker-overlay2: virtual size of the thin LV [default: 10G]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l data-root -d 'docker-overlay2: where it is mounted [default: /var/lib/docker]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l overlay2-size -d 'docker-overlay2: overlay2.size per container, e.g. 10G (only when given; needs the pquota mount dmctl makes)' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l config -d 'Config file (TOML); flags win over its keys' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -l format -d 'Output format on stdout' -r -f -a "human\t''
 json\t''
@@ -203,32 +126,7 @@ complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -s v -l verbose -d
 complete -c dmctl -n "__fish_dmctl_using_subcommand lvcreate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l vg -d 'Volume group name [default: docker]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l pool -d 'Thin pool LV name [default: thinpool]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l fs -d 'dm.fs for daemon.json, fs_type for containerd (only when given)' -r -f -a "ext4\t''
-xfs\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l target -d 'What the pool is for [default: docker-devicemapper, unless dockerd >= 25 is installed]' -r -f -a "docker-devicemapper\t'Docker\'s devicemapper driver (Docker < 25)'
-containerd-devmapper\t'containerd\'s devmapper snapshotter'
-docker-overlay2\t'overlay2 on xfs in a thin LV of the pool'"
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l containerd-config -d 'containerd\'s config [default: /etc/containerd/config.toml]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l root-path -d 'containerd devmapper root_path [default: /var/lib/containerd/io.containerd.snapshotter.v1.devmapper]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l base-image-size -d 'containerd devmapper base_image_size [default: 10GB]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l async-remove -d 'containerd devmapper async_remove (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l discard-blocks -d 'containerd devmapper discard_blocks (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l fs-options -d 'containerd devmapper fs_options, e.g. "-m crc=1" (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l lv-name -d 'docker-overlay2: name of the thin LV [default: docker-data]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l lv-size -d 'docker-overlay2: virtual size of the thin LV [default: 10G]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l data-root -d 'docker-overlay2: where it is mounted [default: /var/lib/docker]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l overlay2-size -d 'docker-overlay2: overlay2.size per container, e.g. 10G (only when given; needs the pquota mount dmctl makes)' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l config -d 'Config file (TOML); flags win over its keys' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -l format -d 'Output format on stdout' -r -f -a "human\t''
 json\t''
@@ -240,32 +138,9 @@ complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -s v -l verbose -
 complete -c dmctl -n "__fish_dmctl_using_subcommand lvconvert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l vg -d 'Volume group name [default: docker]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l pool -d 'Thin pool LV name [default: thinpool]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l fs -d 'dm.fs for daemon.json, fs_type for containerd (only when given)' -r -f -a "ext4\t''
-xfs\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l target -d 'What the pool is for [default: docker-devicemapper, unless dockerd >= 25 is installed]' -r -f -a "docker-devicemapper\t'Docker\'s devicemapper driver (Docker < 25)'
-containerd-devmapper\t'containerd\'s devmapper snapshotter'
-docker-overlay2\t'overlay2 on xfs in a thin LV of the pool'"
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l containerd-config -d 'containerd\'s config [default: /etc/containerd/config.toml]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l root-path -d 'containerd devmapper root_path [default: /var/lib/containerd/io.containerd.snapshotter.v1.devmapper]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l base-image-size -d 'containerd devmapper base_image_size [default: 10GB]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l async-remove -d 'containerd devmapper async_remove (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l discard-blocks -d 'containerd devmapper discard_blocks (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l fs-options -d 'containerd devmapper fs_options, e.g. "-m crc=1" (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l lv-name -d 'docker-overlay2: name of the thin LV [default: docker-data]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l lv-size -d 'docker-overlay2: virtual size of the thin LV [default: 10G]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l data-root -d 'docker-overlay2: where it is mounted [default: /var/lib/docker]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l overlay2-size -d 'docker-overlay2: overlay2.size per container, e.g. 10G (only when given; needs the pquota mount dmctl makes)' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l config -d 'Config file (TOML); flags win over its keys' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -l format -d 'Output format on stdout' -r -f -a "human\t''
 json\t''
@@ -278,30 +153,13 @@ complete -c dmctl -n "__fish_dmctl_using_subcommand profile" -s h -l help -d 'Pr
 complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l check -d 'Only validate FILE (default: the daemon.json path); write nothing' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l vg -d 'Volume group name [default: docker]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l pool -d 'Thin pool LV name [default: thinpool]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l target -d 'What the pool is for [default: docker-devicemapper, unless dockerd >= 25 is installed]' -r -f -a "docker-devicemapper\t'Docker\'s devicemapper driver (Docker < 25)'
+containerd-devmapper\t'containerd\'s devmapper snapshotter'
+docker-overlay2\t'overlay2 on xfs in a thin LV of the pool'"
 complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l fs -d 'dm.fs for daemon.json, fs_type for containerd (only when given)' -r -f -a "ext4\t''
 xfs\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l target -d 'What the pool is for [default: docker-devicemapper, unless dockerd >= 25 is installed]' -r -f -a "docker-devicemapper\t'Docker\'s devicemapper driver (Docker < 25)'
-containerd-devmapper\t'containerd\'s devmapper snapshotter'
-docker-overlay2\t'overlay2 on xfs in a thin LV of the pool'"
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l containerd-config -d 'containerd\'s config [default: /etc/containerd/config.toml]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l root-path -d 'containerd devmapper root_path [default: /var/lib/containerd/io.containerd.snapshotter.v1.devmapper]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l base-image-size -d 'containerd devmapper base_image_size [default: 10GB]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l async-remove -d 'containerd devmapper async_remove (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l discard-blocks -d 'containerd devmapper discard_blocks (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l fs-options -d 'containerd devmapper fs_options, e.g. "-m crc=1" (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l lv-name -d 'docker-overlay2: name of the thin LV [default: docker-data]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l lv-size -d 'docker-overlay2: virtual size of the thin LV [default: 10G]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l data-root -d 'docker-overlay2: where it is mounted [default: /var/lib/docker]' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l overlay2-size -d 'docker-overlay2: overlay2.size per container, e.g. 10G (only when given; needs the pquota mount dmctl makes)' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -l config -d 'Config file (TOML); flags win over its keys' -r -F
@@ -315,20 +173,6 @@ complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -s v -l verbose
 complete -c dmctl -n "__fish_dmctl_using_subcommand daemon-json" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l vg -d 'Volume group name [default: docker]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l pool -d 'Thin pool LV name [default: thinpool]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l fs -d 'dm.fs for daemon.json, fs_type for containerd (only when given)' -r -f -a "ext4\t''
-xfs\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l target -d 'What the pool is for [default: docker-devicemapper, unless dockerd >= 25 is installed]' -r -f -a "docker-devicemapper\t'Docker\'s devicemapper driver (Docker < 25)'
-containerd-devmapper\t'containerd\'s devmapper snapshotter'
-docker-overlay2\t'overlay2 on xfs in a thin LV of the pool'"
 complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l containerd-config -d 'containerd\'s config [default: /etc/containerd/config.toml]' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l root-path -d 'containerd devmapper root_path [default: /var/lib/containerd/io.containerd.snapshotter.v1.devmapper]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l base-image-size -d 'containerd devmapper base_image_size [default: 10GB]' -r
@@ -337,10 +181,8 @@ false\t''"
 complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l discard-blocks -d 'containerd devmapper discard_blocks (only when given)' -r -f -a "true\t''
 false\t''"
 complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l fs-options -d 'containerd devmapper fs_options, e.g. "-m crc=1" (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l lv-name -d 'docker-overlay2: name of the thin LV [default: docker-data]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l lv-size -d 'docker-overlay2: virtual size of the thin LV [default: 10G]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l data-root -d 'docker-overlay2: where it is mounted [default: /var/lib/docker]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l overlay2-size -d 'docker-overlay2: overlay2.size per container, e.g. 10G (only when given; needs the pquota mount dmctl makes)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l fs -d 'dm.fs for daemon.json, fs_type for containerd (only when given)' -r -f -a "ext4\t''
+xfs\t''"
 complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l config -d 'Config file (TOML); flags win over its keys' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l format -d 'Output format on stdout' -r -f -a "human\t''
 json\t''
@@ -352,28 +194,6 @@ complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -s v -l verbose 
 complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l vg -d 'Volume group name [default: docker]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l pool -d 'Thin pool LV name [default: thinpool]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l fs -d 'dm.fs for daemon.json, fs_type for containerd (only when given)' -r -f -a "ext4\t''
-xfs\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l target -d 'What the pool is for [default: docker-devicemapper, unless dockerd >= 25 is installed]' -r -f -a "docker-devicemapper\t'Docker\'s devicemapper driver (Docker < 25)'
-containerd-devmapper\t'containerd\'s devmapper snapshotter'
-docker-overlay2\t'overlay2 on xfs in a thin LV of the pool'"
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l containerd-config -d 'containerd\'s config [default: /etc/containerd/config.toml]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l root-path -d 'containerd devmapper root_path [default: /var/lib/containerd/io.containerd.snapshotter.v1.devmapper]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l base-image-size -d 'containerd devmapper base_image_size [default: 10GB]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l async-remove -d 'containerd devmapper async_remove (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l discard-blocks -d 'containerd devmapper discard_blocks (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l fs-options -d 'containerd devmapper fs_options, e.g. "-m crc=1" (only when given)' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l lv-name -d 'docker-overlay2: name of the thin LV [default: docker-data]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l lv-size -d 'docker-overlay2: virtual size of the thin LV [default: 10G]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -l data-root -d 'docker-overlay2: where it is mounted [default: /var/lib/docker]' -r -F
@@ -390,32 +210,8 @@ complete -c dmctl -n "__fish_dmctl_using_subcommand data-lv" -s h -l help -d 'Pr
 complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l wait -d 'Seconds to wait for the pool\'s /dev/mapper node' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l vg -d 'Volume group name [default: docker]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l pool -d 'Thin pool LV name [default: thinpool]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l data-percent -d 'Pool data size in percent of the VG [default: 95]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l metadata-percent -d 'Metadata size in percent of the VG, clamped to 2MiB..15.8GiB [default: 1]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l metadata-size -d 'Metadata size, e.g. 1G (2MiB..15.8GiB)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l chunk-size -d 'Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l autoextend-threshold -d 'Autoextend when data or metadata use reaches PCT (50..100; 100 = never) [default: 80]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l autoextend-percent -d 'Grow by PCT of the pool\'s size each time [default: 20]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l profile-dir -d 'Directory of LVM profiles [default: /etc/lvm/profile]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l daemon-json -d 'Docker\'s daemon.json [default: /etc/docker/daemon.json]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l basesize -d 'dm.basesize for daemon.json, e.g. 20G (only when given)' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l fs -d 'dm.fs for daemon.json, fs_type for containerd (only when given)' -r -f -a "ext4\t''
-xfs\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l target -d 'What the pool is for [default: docker-devicemapper, unless dockerd >= 25 is installed]' -r -f -a "docker-devicemapper\t'Docker\'s devicemapper driver (Docker < 25)'
-containerd-devmapper\t'containerd\'s devmapper snapshotter'
-docker-overlay2\t'overlay2 on xfs in a thin LV of the pool'"
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l containerd-config -d 'containerd\'s config [default: /etc/containerd/config.toml]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l root-path -d 'containerd devmapper root_path [default: /var/lib/containerd/io.containerd.snapshotter.v1.devmapper]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l base-image-size -d 'containerd devmapper base_image_size [default: 10GB]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l async-remove -d 'containerd devmapper async_remove (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l discard-blocks -d 'containerd devmapper discard_blocks (only when given)' -r -f -a "true\t''
-false\t''"
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l fs-options -d 'containerd devmapper fs_options, e.g. "-m crc=1" (only when given)' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l lv-name -d 'docker-overlay2: name of the thin LV [default: docker-data]' -r
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l lv-size -d 'docker-overlay2: virtual size of the thin LV [default: 10G]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l data-root -d 'docker-overlay2: where it is mounted [default: /var/lib/docker]' -r -F
-complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l overlay2-size -d 'docker-overlay2: overlay2.size per container, e.g. 10G (only when given; needs the pquota mount dmctl makes)' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l config -d 'Config file (TOML); flags win over its keys' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand activate" -l format -d 'Output format on stdout' -r -f -a "human\t''
 json\t''

@@ -66,7 +66,7 @@ pub enum Command {
     #[command(
         after_help = "Example:\n  dmctl setup /dev/sdb\n  dmctl setup /dev/sdb --vg docker-vg --pool thin-pool --dry-run"
     )]
-    Setup(SetupArgs),
+    Setup(Box<SetupArgs>),
     /// Step 1: initialise DEVICE as an LVM physical volume
     #[command(after_help = "Example:\n  dmctl pvcreate /dev/sdb")]
     Pvcreate(DeviceArgs),
@@ -75,15 +75,15 @@ pub enum Command {
     Vgcreate(DeviceArgs),
     /// Step 3: create the data and metadata LVs
     #[command(after_help = "Example:\n  dmctl lvcreate --data-percent 95 --metadata-percent 1")]
-    Lvcreate(StepArgs),
+    Lvcreate(LvcreateArgs),
     /// Step 4: convert the two LVs into a thin pool
     #[command(after_help = "Example:\n  dmctl lvconvert --chunk-size 512K")]
-    Lvconvert(StepArgs),
+    Lvconvert(LvconvertArgs),
     /// Step 5: write the autoextend profile, attach it, monitor the pool
     #[command(
         after_help = "Example:\n  dmctl profile --autoextend-threshold 80 --autoextend-percent 20"
     )]
-    Profile(StepArgs),
+    Profile(ProfileArgs),
     /// Step 6: write or check /etc/docker/daemon.json
     #[command(
         name = "daemon-json",
@@ -97,14 +97,14 @@ dmctl daemon-json --target docker-overlay2"
         after_help = "Example:\n  dmctl containerd\n  \
 dmctl containerd --base-image-size 20GB --fs xfs --dry-run"
     )]
-    ContainerdConfig(StepArgs),
+    ContainerdConfig(ContainerdArgs),
     /// Step 6 (overlay2): thin LV, xfs, fstab, mount at the data root
     #[command(
         name = "data-lv",
         after_help = "Example:\n  dmctl data-lv --lv-size 50G\n  \
 dmctl data-lv --lv-name data --data-root /srv/docker --dry-run"
     )]
-    DataLv(StepArgs),
+    DataLv(DataLvArgs),
     /// Activate the pool and its thin LVs (at boot), mount the data root
     #[command(
         after_help = "Installed as a boot unit by `dmctl setup --install-unit`.
@@ -211,7 +211,25 @@ pub struct SetupArgs {
     #[arg(long)]
     pub install_unit: bool,
     #[command(flatten)]
-    pub pool: PoolOpts,
+    pub names: NameOpts,
+    #[command(flatten)]
+    pub size: SizeOpts,
+    #[command(flatten)]
+    pub chunk: ChunkOpt,
+    #[command(flatten)]
+    pub profile: ProfileOpts,
+    #[command(flatten)]
+    pub target: TargetOpt,
+    #[command(flatten)]
+    pub docker: DockerOpts,
+    #[command(flatten)]
+    pub fs: FsOpt,
+    #[command(flatten)]
+    pub containerd: ContainerdOpts,
+    #[command(flatten)]
+    pub data_lv: DataLvOpts,
+    #[command(flatten)]
+    pub data_root: DataRootOpts,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -220,7 +238,13 @@ pub struct ActivateArgs {
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub wait: u64,
     #[command(flatten)]
-    pub pool: PoolOpts,
+    pub names: NameOpts,
+    /// docker-overlay2: name of the thin LV [default: docker-data]
+    #[arg(long, value_name = "NAME")]
+    pub lv_name: Option<String>,
+    /// docker-overlay2: where it is mounted [default: /var/lib/docker]
+    #[arg(long, value_name = "DIR")]
+    pub data_root: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -230,14 +254,33 @@ pub struct DeviceArgs {
     /// Wipe old filesystem signatures (see `dmctl setup --help`)
     #[arg(long)]
     pub force: bool,
-    #[command(flatten)]
-    pub pool: PoolOpts,
+    /// Volume group name [default: docker]
+    #[arg(long, value_name = "NAME")]
+    pub vg: Option<String>,
 }
 
 #[derive(Args, Debug, Clone)]
-pub struct StepArgs {
+pub struct LvcreateArgs {
     #[command(flatten)]
-    pub pool: PoolOpts,
+    pub names: NameOpts,
+    #[command(flatten)]
+    pub size: SizeOpts,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct LvconvertArgs {
+    #[command(flatten)]
+    pub names: NameOpts,
+    #[command(flatten)]
+    pub chunk: ChunkOpt,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ProfileArgs {
+    #[command(flatten)]
+    pub names: NameOpts,
+    #[command(flatten)]
+    pub profile: ProfileOpts,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -246,20 +289,68 @@ pub struct DaemonJsonArgs {
     #[arg(long, value_name = "FILE", num_args = 0..=1)]
     pub check: Option<Option<PathBuf>>,
     #[command(flatten)]
-    pub pool: PoolOpts,
+    pub names: NameOpts,
+    #[command(flatten)]
+    pub target: TargetOpt,
+    #[command(flatten)]
+    pub docker: DockerOpts,
+    #[command(flatten)]
+    pub fs: FsOpt,
+    #[command(flatten)]
+    pub data_root: DataRootOpts,
 }
 
-/// Pool settings. The same keys (kebab-case) work in the TOML config file;
-/// a flag wins over the file, the file over the default.
-#[derive(Args, Deserialize, Debug, Clone, Default, PartialEq)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct PoolOpts {
+#[derive(Args, Debug, Clone)]
+pub struct ContainerdArgs {
+    #[command(flatten)]
+    pub names: NameOpts,
+    #[command(flatten)]
+    pub containerd: ContainerdOpts,
+    #[command(flatten)]
+    pub fs: FsOpt,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DataLvArgs {
+    #[command(flatten)]
+    pub names: NameOpts,
+    #[command(flatten)]
+    pub data_lv: DataLvOpts,
+    #[command(flatten)]
+    pub data_root: DataRootOpts,
+}
+
+// Option groups. Each subcommand flattens the groups it uses; each group
+// fills its keys of [`PoolOpts`], the model the config file shares.
+
+/// Copy the flags that were given into the config model.
+pub trait IntoPoolOpts {
+    fn fill(&self, o: &mut PoolOpts);
+}
+
+macro_rules! fill_fields {
+    ($t:ty: $($f:ident),+) => {
+        impl IntoPoolOpts for $t {
+            fn fill(&self, o: &mut PoolOpts) {
+                $(if self.$f.is_some() { o.$f = self.$f.clone(); })+
+            }
+        }
+    };
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct NameOpts {
     /// Volume group name [default: docker]
     #[arg(long, value_name = "NAME")]
     pub vg: Option<String>,
     /// Thin pool LV name [default: thinpool]
     #[arg(long, value_name = "NAME")]
     pub pool: Option<String>,
+}
+fill_fields!(NameOpts: vg, pool);
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct SizeOpts {
     /// Pool data size in percent of the VG [default: 95]
     #[arg(long, value_name = "PCT")]
     pub data_percent: Option<u8>,
@@ -270,9 +361,19 @@ pub struct PoolOpts {
     /// Metadata size, e.g. 1G (2MiB..15.8GiB)
     #[arg(long, value_name = "SIZE")]
     pub metadata_size: Option<String>,
+}
+fill_fields!(SizeOpts: data_percent, metadata_percent, metadata_size);
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct ChunkOpt {
     /// Pool chunk size, 64K..1G, a multiple of 64K [default: 512K]
     #[arg(long, value_name = "SIZE")]
     pub chunk_size: Option<String>,
+}
+fill_fields!(ChunkOpt: chunk_size);
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct ProfileOpts {
     /// Autoextend when data or metadata use reaches PCT (50..100;
     /// 100 = never) [default: 80]
     #[arg(long, value_name = "PCT")]
@@ -283,19 +384,39 @@ pub struct PoolOpts {
     /// Directory of LVM profiles [default: /etc/lvm/profile]
     #[arg(long, value_name = "DIR")]
     pub profile_dir: Option<PathBuf>,
+}
+fill_fields!(ProfileOpts: autoextend_threshold, autoextend_percent, profile_dir);
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct TargetOpt {
+    /// What the pool is for [default: docker-devicemapper, unless
+    /// dockerd >= 25 is installed]
+    #[arg(long, value_enum)]
+    pub target: Option<TargetKind>,
+}
+fill_fields!(TargetOpt: target);
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct DockerOpts {
     /// Docker's daemon.json [default: /etc/docker/daemon.json]
     #[arg(long, value_name = "FILE")]
     pub daemon_json: Option<PathBuf>,
     /// dm.basesize for daemon.json, e.g. 20G (only when given)
     #[arg(long, value_name = "SIZE")]
     pub basesize: Option<String>,
+}
+fill_fields!(DockerOpts: daemon_json, basesize);
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct FsOpt {
     /// dm.fs for daemon.json, fs_type for containerd (only when given)
     #[arg(long, value_enum)]
     pub fs: Option<Fs>,
-    /// What the pool is for [default: docker-devicemapper, unless
-    /// dockerd >= 25 is installed]
-    #[arg(long, value_enum)]
-    pub target: Option<Target>,
+}
+fill_fields!(FsOpt: fs);
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct ContainerdOpts {
     /// containerd's config [default: /etc/containerd/config.toml]
     #[arg(long, value_name = "FILE")]
     pub containerd_config: Option<PathBuf>,
@@ -315,12 +436,22 @@ pub struct PoolOpts {
     /// containerd devmapper fs_options, e.g. "-m crc=1" (only when given)
     #[arg(long, value_name = "OPTS", allow_hyphen_values = true)]
     pub fs_options: Option<String>,
+}
+fill_fields!(ContainerdOpts: containerd_config, root_path, base_image_size, async_remove, discard_blocks, fs_options);
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct DataLvOpts {
     /// docker-overlay2: name of the thin LV [default: docker-data]
     #[arg(long, value_name = "NAME")]
     pub lv_name: Option<String>,
     /// docker-overlay2: virtual size of the thin LV [default: 10G]
     #[arg(long, value_name = "SIZE")]
     pub lv_size: Option<String>,
+}
+fill_fields!(DataLvOpts: lv_name, lv_size);
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct DataRootOpts {
     /// docker-overlay2: where it is mounted [default: /var/lib/docker]
     #[arg(long, value_name = "DIR")]
     pub data_root: Option<PathBuf>,
@@ -329,11 +460,69 @@ pub struct PoolOpts {
     #[arg(long, value_name = "SIZE")]
     pub overlay2_size: Option<String>,
 }
+fill_fields!(DataRootOpts: data_root, overlay2_size);
+
+/// The flags of a subcommand as the config model.
+pub fn pool_opts(groups: &[&dyn IntoPoolOpts]) -> PoolOpts {
+    let mut o = PoolOpts::default();
+    for g in groups {
+        g.fill(&mut o);
+    }
+    o
+}
+
+impl SetupArgs {
+    pub fn opts(&self) -> PoolOpts {
+        pool_opts(&[
+            &self.names,
+            &self.size,
+            &self.chunk,
+            &self.profile,
+            &self.target,
+            &self.docker,
+            &self.fs,
+            &self.containerd,
+            &self.data_lv,
+            &self.data_root,
+        ])
+    }
+}
+
+/// Pool settings as the TOML config file has them (kebab-case keys); the
+/// flags of each subcommand fill the same fields. A flag wins over the
+/// file, the file over the default.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PoolOpts {
+    pub vg: Option<String>,
+    pub pool: Option<String>,
+    pub data_percent: Option<u8>,
+    pub metadata_percent: Option<u8>,
+    pub metadata_size: Option<String>,
+    pub chunk_size: Option<String>,
+    pub autoextend_threshold: Option<u8>,
+    pub autoextend_percent: Option<u8>,
+    pub profile_dir: Option<PathBuf>,
+    pub daemon_json: Option<PathBuf>,
+    pub basesize: Option<String>,
+    pub fs: Option<Fs>,
+    pub target: Option<TargetKind>,
+    pub containerd_config: Option<PathBuf>,
+    pub root_path: Option<String>,
+    pub base_image_size: Option<String>,
+    pub async_remove: Option<bool>,
+    pub discard_blocks: Option<bool>,
+    pub fs_options: Option<String>,
+    pub lv_name: Option<String>,
+    pub lv_size: Option<String>,
+    pub data_root: Option<PathBuf>,
+    pub overlay2_size: Option<String>,
+}
 
 /// What the pool is wired to.
 #[derive(ValueEnum, Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
-pub enum Target {
+pub enum TargetKind {
     /// Docker's devicemapper driver (Docker < 25)
     DockerDevicemapper,
     /// containerd's devmapper snapshotter
@@ -342,12 +531,12 @@ pub enum Target {
     DockerOverlay2,
 }
 
-impl Target {
+impl TargetKind {
     pub fn as_str(self) -> &'static str {
         match self {
-            Target::DockerDevicemapper => "docker-devicemapper",
-            Target::ContainerdDevmapper => "containerd-devmapper",
-            Target::DockerOverlay2 => "docker-overlay2",
+            TargetKind::DockerDevicemapper => "docker-devicemapper",
+            TargetKind::ContainerdDevmapper => "containerd-devmapper",
+            TargetKind::DockerOverlay2 => "docker-overlay2",
         }
     }
 }

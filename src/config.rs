@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{PoolOpts, Target};
+use crate::cli::{PoolOpts, TargetKind};
 use crate::dm;
 use crate::error::refused;
 use crate::lvm::size::{human, parse_size};
@@ -41,7 +41,7 @@ pub struct Settings {
     pub basesize: Option<String>,
     pub fs: Option<String>,
     /// `--target` as given (None: decided from the installed dockerd).
-    pub target: Option<Target>,
+    pub target: Option<TargetKind>,
     pub containerd_config: PathBuf,
     pub root_path: String,
     pub base_image_size: String,

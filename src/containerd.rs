@@ -194,6 +194,46 @@ pub fn merge_devmapper(existing: Option<&str>, w: &DevmapperWant) -> Result<Edit
     })
 }
 
+/// Remove dmctl's devmapper section (the one naming `pool_name`) for
+/// teardown; every other table, key and comment is kept. `Ok(None)`: no
+/// section of this pool. The text is empty when nothing but the
+/// `version = 2` line dmctl started the file with is left.
+pub fn remove_devmapper(existing: &str, pool_name: &str) -> Result<Option<String>, String> {
+    let mut doc: DocumentMut = existing.parse().map_err(|e: toml_edit::TomlError| {
+        format!(
+            "is not valid TOML ({}); fix it or move it away",
+            e.to_string().trim().replace('\n', " ")
+        )
+    })?;
+    if facts(existing)?.pool_name.as_deref() != Some(pool_name) {
+        return Ok(None);
+    }
+    let Some(plugins) = doc.get_mut("plugins").and_then(Item::as_table_like_mut) else {
+        return Ok(None);
+    };
+    plugins.remove(PLUGIN);
+    let plugins_empty = plugins.is_empty();
+    if plugins_empty {
+        doc.as_table_mut().remove("plugins");
+    }
+    let out = doc.to_string();
+    let rest: DocumentMut = out
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.to_string())?;
+    let only_version = rest.iter().all(|(k, _)| k == "version")
+        && only_comments(
+            &out.lines()
+                .filter(|l| !l.trim_start().starts_with("version"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    Ok(Some(if only_version && !out.contains('#') {
+        String::new()
+    } else {
+        out
+    }))
+}
+
 /// What a config.toml says about the devmapper snapshotter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facts {
@@ -375,5 +415,32 @@ state = "/run/containerd"
             e.text
         );
         assert_eq!(facts(&e.text).unwrap().version, Some(2));
+    }
+
+    #[test]
+    fn removal_keeps_everything_else_and_empties_a_file_dmctl_made() {
+        let w = DevmapperWant {
+            pool_name: "docker-thinpool".into(),
+            root_path: DEFAULT_ROOT_PATH.into(),
+            base_image_size: "10GB".into(),
+            async_remove: None,
+            discard_blocks: None,
+            fs_type: None,
+            fs_options: None,
+        };
+        let made = merge_devmapper(None, &w).unwrap().text;
+        assert_eq!(
+            remove_devmapper(&made, "docker-thinpool")
+                .unwrap()
+                .as_deref(),
+            Some("")
+        );
+        assert_eq!(remove_devmapper(&made, "other-pool").unwrap(), None);
+        let user = "version = 2\n# mine\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"pause:3.6\"\n";
+        let merged = merge_devmapper(Some(user), &w).unwrap().text;
+        let back = remove_devmapper(&merged, "docker-thinpool")
+            .unwrap()
+            .unwrap();
+        assert_eq!(back, user);
     }
 }

@@ -9,7 +9,8 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 use crate::dm;
-use crate::exec::{self, Cmd, Runner};
+use crate::engine::{self, Runner};
+use crate::exec::Cmd;
 use crate::lvm::LvmState;
 
 /// One signature found by `wipefs -n -J`.
@@ -89,7 +90,7 @@ fn holders_of(sysdir: &Path) -> Vec<Child> {
 
 /// Gather facts. Runs `wipefs -n -J` (read-only) when the path is a
 /// block device.
-pub fn gather(r: &dyn Runner, given: &Path) -> Result<DeviceFacts> {
+pub fn gather(r: &dyn Runner, given: &Path, mountinfo: &str) -> Result<DeviceFacts> {
     let mut f = DeviceFacts {
         given: given.to_path_buf(),
         path: given.to_path_buf(),
@@ -134,12 +135,11 @@ pub fn gather(r: &dyn Runner, given: &Path) -> Result<DeviceFacts> {
             f.partitions.push(name);
         }
     }
-    let mountinfo = fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-    f.mounts = mounts_of(&mountinfo, &devnums);
+    f.mounts = mounts_of(mountinfo, &devnums);
     let swaps = fs::read_to_string("/proc/swaps").unwrap_or_default();
     let names: Vec<&str> = devnums.iter().map(|(n, _)| n.as_str()).collect();
     f.swap = swaps_of(&swaps, &names);
-    let out = exec::run(
+    let out = engine::run(
         r,
         &Cmd::new("wipefs")
             .args(["-n", "-J"])

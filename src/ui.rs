@@ -8,8 +8,6 @@ use std::cell::RefCell;
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::exec::Cmd;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verbosity {
     /// Errors only.
@@ -96,9 +94,9 @@ impl Ui {
     }
 
     /// Echo an external command (`-v`).
-    pub fn command(&self, cmd: &Cmd) {
+    pub fn command(&self, cmdline: &str) {
         if self.verbosity >= Verbosity::Verbose {
-            self.line(&format!("+ {cmd}"));
+            self.line(&format!("+ {cmdline}"));
         }
     }
 }

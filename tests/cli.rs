@@ -132,7 +132,7 @@ fn bad_config_file_is_refused_and_flags_win() {
     // A file value that is invalid is overridden by a valid flag: the
     // settings are resolved by `daemon-json --check` (no FILE), which then
     // checks the file the settings name.
-    std::fs::write(&cfg, "autoextend-threshold = 10\n").unwrap();
+    std::fs::write(&cfg, "vg = \"bad name\"\n").unwrap();
     let dj = dir.path().join("daemon.json");
     std::fs::write(&dj, "{}\n").unwrap();
     let check = |extra: &[&str]| {
@@ -146,8 +146,14 @@ fn bad_config_file_is_refused_and_flags_win() {
     };
     check(&[])
         .code(3)
-        .stderr(predicate::str::contains("autoextend-threshold 10"));
-    check(&["--autoextend-threshold", "80"]).code(0);
+        .stderr(predicate::str::contains("bad name"));
+    check(&["--vg", "docker"]).code(0);
+    // Each subcommand offers only the options it uses.
+    dmctl()
+        .args(["pvcreate", "/dev/null", "--overlay2-size", "1G"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--overlay2-size"));
 }
 
 #[test]

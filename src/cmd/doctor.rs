@@ -1,4 +1,4 @@
-//! `dmctl doctor`: every check is a pure function over [`Facts`] gathered
+//! `dmctl doctor`: every check is a pure function over [`Evidence`] gathered
 //! once; each finding says what is wrong in one line and the exact
 //! command(s) that fix it. The exit status is the worst severity.
 
@@ -12,8 +12,9 @@ use crate::config::Settings;
 use crate::docker::daemon_json;
 use crate::docker::flags::{self, FlagScan};
 use crate::docker::version::{self, DmSupport, DockerVersion};
+use crate::engine::SystemRunner;
 use crate::error::exit;
-use crate::exec::{Cmd, Runner, SystemRunner};
+use crate::facts::Facts as HostFacts;
 use crate::lvm::size::human;
 use crate::tools;
 
@@ -75,9 +76,10 @@ pub const METADATA_CRITICAL: f64 = 90.0;
 /// Warning level when autoextend is off.
 pub const WARN_WITHOUT_AUTOEXTEND: f64 = 80.0;
 
-/// Everything doctor looks at.
+/// Everything doctor looks at, gathered from the host's [`HostFacts`]
+/// (and, later, from pasted tool output).
 #[derive(Debug, Clone, Default)]
-pub struct Facts {
+pub struct Evidence {
     /// The pool's status, or why no pool could be reported.
     pub pool: Option<StatusReport>,
     pub pool_error: Option<String>,
@@ -98,12 +100,12 @@ pub struct Facts {
     pub loop_file: Option<PathBuf>,
 }
 
-fn pool_of(f: &Facts) -> Option<&StatusReport> {
+fn pool_of(f: &Evidence) -> Option<&StatusReport> {
     f.pool.as_ref()
 }
 
 /// Pool found, active, healthy mode.
-pub fn check_pool(f: &Facts) -> Vec<Finding> {
+pub fn check_pool(f: &Evidence) -> Vec<Finding> {
     if !f.lvm {
         return vec![crit(
             "host.lvm",
@@ -183,7 +185,7 @@ pub fn check_pool(f: &Facts) -> Vec<Finding> {
 }
 
 /// Data and metadata usage, each on its own.
-pub fn check_usage(f: &Facts) -> Vec<Finding> {
+pub fn check_usage(f: &Evidence) -> Vec<Finding> {
     let Some(p) = pool_of(f).filter(|p| p.active) else {
         return Vec::new();
     };
@@ -235,7 +237,7 @@ pub fn check_usage(f: &Facts) -> Vec<Finding> {
 }
 
 /// dmeventd monitoring.
-pub fn check_monitoring(f: &Facts) -> Vec<Finding> {
+pub fn check_monitoring(f: &Evidence) -> Vec<Finding> {
     let Some(p) = pool_of(f).filter(|p| p.active) else {
         return Vec::new();
     };
@@ -261,7 +263,7 @@ pub fn check_monitoring(f: &Facts) -> Vec<Finding> {
 }
 
 /// The autoextend profile: attached, present, enabled.
-pub fn check_profile(f: &Facts) -> Vec<Finding> {
+pub fn check_profile(f: &Evidence) -> Vec<Finding> {
     let Some(p) = pool_of(f) else {
         return Vec::new();
     };
@@ -311,7 +313,7 @@ pub fn check_profile(f: &Facts) -> Vec<Finding> {
 }
 
 /// The boot activation unit.
-pub fn check_boot(f: &Facts) -> Vec<Finding> {
+pub fn check_boot(f: &Evidence) -> Vec<Finding> {
     let Some(p) = pool_of(f) else {
         return Vec::new();
     };
@@ -319,7 +321,7 @@ pub fn check_boot(f: &Facts) -> Vec<Finding> {
         return Vec::new();
     };
     let path = u.path.display();
-    let unit = crate::overlay::UNIT_NAME;
+    let unit = crate::bootunit::UNIT_NAME;
     if u.in_place() {
         let how = if u.enabled == Some(true) {
             "enabled"
@@ -359,7 +361,7 @@ pub fn check_boot(f: &Facts) -> Vec<Finding> {
 }
 
 /// Room in the VG for the next autoextend step.
-pub fn check_vg_free(f: &Facts) -> Vec<Finding> {
+pub fn check_vg_free(f: &Evidence) -> Vec<Finding> {
     let Some(p) = pool_of(f) else {
         return Vec::new();
     };
@@ -391,7 +393,7 @@ pub fn check_vg_free(f: &Facts) -> Vec<Finding> {
 }
 
 /// thin_check and the kernel's thin target.
-pub fn check_host(f: &Facts) -> Vec<Finding> {
+pub fn check_host(f: &Evidence) -> Vec<Finding> {
     let mut v = Vec::new();
     if f.thin_check {
         v.push(ok("host.thin_check", "thin_check is installed"));
@@ -421,7 +423,7 @@ pub fn check_host(f: &Facts) -> Vec<Finding> {
 }
 
 /// Docker: loop-lvm, daemon.json validity, flags, version.
-pub fn check_docker(f: &Facts) -> Vec<Finding> {
+pub fn check_docker(f: &Evidence) -> Vec<Finding> {
     let mut v = Vec::new();
     let dj = f.daemon_json_path.display().to_string();
     if let Some(file) = &f.loop_file {
@@ -528,7 +530,7 @@ pub fn check_docker(f: &Facts) -> Vec<Finding> {
 }
 
 /// All findings, in a stable order.
-pub fn diagnose(f: &Facts) -> Vec<Finding> {
+pub fn diagnose(f: &Evidence) -> Vec<Finding> {
     let mut v = Vec::new();
     v.extend(check_pool(f));
     v.extend(check_usage(f));
@@ -549,71 +551,45 @@ pub fn worst(findings: &[Finding]) -> Severity {
         .unwrap_or(Severity::Ok)
 }
 
-/// Whether the running kernel has a dm_thin_pool module (or built in).
-fn thin_module_available() -> bool {
-    if Path::new("/sys/module/dm_thin_pool").exists() {
-        return true;
-    }
-    let Ok(rel) = std::fs::read_to_string("/proc/sys/kernel/osrelease") else {
-        return false;
-    };
-    let base = Path::new("/lib/modules").join(rel.trim());
-    ["modules.dep", "modules.builtin"].iter().any(|f| {
-        std::fs::read_to_string(base.join(f))
-            .map(|t| t.contains("dm-thin-pool.ko"))
-            .unwrap_or(false)
-    })
-}
-
 /// Gather facts. A probe that fails becomes a finding, not an error.
-pub fn gather(g: &GlobalOpts, r: &dyn Runner, pool_flag: Option<&str>) -> Result<Facts> {
-    let mut f = Facts {
+pub fn gather(g: &GlobalOpts, f: &HostFacts, pool_flag: Option<&str>) -> Result<Evidence> {
+    let mut ev = Evidence {
         lvm: tools::find("lvm").is_some(),
         thin_check: tools::find("thin_check").is_some(),
         dmeventd: tools::find("dmeventd").is_some(),
-        thin_module: thin_module_available(),
+        thin_module: crate::facts::thin_module_available(),
         ..Default::default()
     };
-    match status::probe(g, r, pool_flag, "doctor") {
-        Ok(p) => {
-            f.daemon_json_path = p.settings.daemon_json.clone();
-            f.daemon_json = p.daemon_json.clone();
-            match status::locate(&p.lvm, &p.hints) {
-                Ok(Some((vg, pool, by))) => match status::report(r, &p, &vg, &pool, by, "doctor") {
-                    Ok(rep) => f.pool = Some(rep),
-                    Err(e) => f.pool_error = Some(format!("{e:#}")),
+    match status::hints(g, f, pool_flag, "doctor") {
+        Ok((s, h)) => {
+            ev.daemon_json_path = s.daemon_json.clone();
+            ev.daemon_json = f.file(&s.daemon_json)?;
+            match status::locate(f.lvm()?, &h) {
+                Ok(Some((vg, pool, by))) => match status::report(f, &s, &vg, &pool, by, "doctor") {
+                    Ok(rep) => ev.pool = Some(rep),
+                    Err(e) => ev.pool_error = Some(format!("{e:#}")),
                 },
                 Ok(None) => {}
-                Err(e) => f.pool_error = Some(format!("{e:#}")),
+                Err(e) => ev.pool_error = Some(format!("{e:#}")),
             }
-            f.settings = Some(p.settings);
+            ev.settings = Some(s);
         }
         Err(e) => {
-            f.pool_error = Some(format!("{e:#}"));
+            ev.pool_error = Some(format!("{e:#}"));
             if let Ok((s, _)) = status::file_settings(g) {
-                f.daemon_json_path = s.daemon_json.clone();
-                f.daemon_json = crate::fsutil::read_optional(&s.daemon_json).ok().flatten();
+                ev.daemon_json_path = s.daemon_json.clone();
+                ev.daemon_json = f.file(&s.daemon_json).ok().flatten();
             }
         }
     }
-    if f.pool.as_ref().is_some_and(|p| p.active) {
-        f.thin_target = Some(true);
-    } else if let Ok(o) = r.exec(&Cmd::new("dmsetup").arg("targets")) {
-        if o.status == 0 {
-            f.thin_target = Some(
-                o.stdout
-                    .lines()
-                    .any(|l| l.split_whitespace().next() == Some("thin-pool")),
-            );
-        }
+    if ev.pool.as_ref().is_some_and(|p| p.active) {
+        ev.thin_target = Some(true);
+    } else {
+        ev.thin_target = f.thin_target_loaded().ok();
     }
-    f.flags = flags::scan_storage_flags(Path::new("/"));
-    if tools::find("dockerd").is_some() {
-        if let Ok(o) = r.exec(&Cmd::new("dockerd").arg("--version")) {
-            f.dockerd = version::parse_dockerd_version(&o.stdout);
-        }
-    }
-    let data_root = f
+    ev.flags = flags::scan_storage_flags(Path::new("/"));
+    ev.dockerd = f.dockerd().cloned();
+    let data_root = ev
         .daemon_json
         .as_deref()
         .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
@@ -624,8 +600,8 @@ pub fn gather(g: &GlobalOpts, r: &dyn Runner, pool_flag: Option<&str>) -> Result
         })
         .unwrap_or_else(|| PathBuf::from("/var/lib/docker"));
     let loop_file = data_root.join("devicemapper/devicemapper/data");
-    f.loop_file = loop_file.exists().then_some(loop_file);
-    Ok(f)
+    ev.loop_file = loop_file.exists().then_some(loop_file);
+    Ok(ev)
 }
 
 #[derive(Serialize)]
@@ -652,10 +628,12 @@ pub fn render_human(findings: &[Finding]) -> String {
     s
 }
 
-pub fn run(g: &GlobalOpts, pool_flag: Option<&str>) -> Result<i32> {
+pub fn run(g: &GlobalOpts, a: &crate::cli::PoolArg) -> Result<i32> {
+    let pool_flag = a.pool.as_deref();
     let ui = crate::cmd::ui(g);
     let sys = SystemRunner::new(&ui);
-    let facts = gather(g, &sys, pool_flag)?;
+    let host = HostFacts::new(&sys);
+    let facts = gather(g, &host, pool_flag)?;
     let findings = diagnose(&facts);
     let w = worst(&findings);
     match g.format {
@@ -688,8 +666,8 @@ mod tests {
     use crate::cmd::status::tests::{fx, rep, PROFILE};
     use crate::docker::flags::FlagConflict;
 
-    fn healthy() -> Facts {
-        Facts {
+    fn healthy() -> Evidence {
+        Evidence {
             pool: Some(rep(
                 fx!("02-thinlv-fullreport.out"),
                 Some(fx!("02-thinlv-dmsetup-status.out")),
@@ -709,7 +687,7 @@ mod tests {
         }
     }
 
-    fn only(f: &Facts, check: &str) -> Finding {
+    fn only(f: &Evidence, check: &str) -> Finding {
         let v: Vec<Finding> = diagnose(f)
             .into_iter()
             .filter(|x| x.check == check)
@@ -756,7 +734,7 @@ mod tests {
     #[test]
     fn data_over_threshold_and_full_pool() {
         // Real full pool: 100% data, out_of_data_space.
-        let f = Facts {
+        let f = Evidence {
             pool: Some(rep(
                 fx!("07-full-fullreport.out"),
                 Some(fx!("07-full-dmsetup-status.out")),
@@ -782,7 +760,7 @@ mod tests {
         );
         assert_eq!(
             only(
-                &Facts {
+                &Evidence {
                     pool: Some(p.clone()),
                     ..healthy()
                 },
@@ -793,7 +771,7 @@ mod tests {
         );
         p.data.percent = Some(85.0);
         let d = only(
-            &Facts {
+            &Evidence {
                 pool: Some(p.clone()),
                 ..healthy()
             },
@@ -804,7 +782,7 @@ mod tests {
         // Metadata is judged on its own.
         p.data.percent = Some(10.0);
         p.metadata.percent = Some(91.0);
-        let f = Facts {
+        let f = Evidence {
             pool: Some(p),
             ..healthy()
         };
@@ -824,7 +802,7 @@ mod tests {
         assert_eq!(p.mode, "ro");
         assert!(p.needs_check && p.read_only());
         assert_eq!(p.when_full, "error_if_no_space");
-        let f = Facts {
+        let f = Evidence {
             pool: Some(p),
             ..healthy()
         };
@@ -846,7 +824,7 @@ mod tests {
 
     #[test]
     fn monitoring_off_real_state() {
-        let f = Facts {
+        let f = Evidence {
             pool: Some(rep(
                 fx!("03-monitor-off-fullreport.out"),
                 Some(fx!("03-monitor-off-dmsetup-status.out")),
@@ -858,7 +836,7 @@ mod tests {
         assert_eq!(m.severity, Severity::Warn);
         assert_eq!(m.fix, ["lvchange --monitor y docker/thinpool"]);
         assert_eq!(worst(&diagnose(&f)).exit_code(), 5);
-        let f = Facts {
+        let f = Evidence {
             dmeventd: false,
             ..healthy()
         };
@@ -868,7 +846,7 @@ mod tests {
 
     #[test]
     fn profile_detached_missing_or_off() {
-        let f = Facts {
+        let f = Evidence {
             pool: Some(rep(
                 fx!("04-detached-fullreport.out"),
                 Some(fx!("04-detached-dmsetup-status.out")),
@@ -880,7 +858,7 @@ mod tests {
         assert_eq!(p.severity, Severity::Warn);
         assert!(p.message.contains("no autoextend profile attached"));
         assert!(p.fix[0].starts_with("dmctl profile --vg docker --pool thinpool"));
-        let missing = Facts {
+        let missing = Evidence {
             pool: Some(rep(
                 fx!("02-thinlv-fullreport.out"),
                 Some(fx!("02-thinlv-dmsetup-status.out")),
@@ -891,7 +869,7 @@ mod tests {
         assert!(only(&missing, "pool.profile")
             .message
             .contains("does not exist"));
-        let off = Facts {
+        let off = Evidence {
             pool: Some(rep(
                 fx!("02-thinlv-fullreport.out"),
                 Some(fx!("02-thinlv-dmsetup-status.out")),
@@ -905,7 +883,7 @@ mod tests {
 
     #[test]
     fn inactive_pool_real_state() {
-        let f = Facts {
+        let f = Evidence {
             pool: Some(rep(fx!("05-inactive-fullreport.out"), None, Some(PROFILE))),
             thin_target: None,
             ..healthy()
@@ -928,7 +906,7 @@ mod tests {
         // Real: 300 MiB free, next step 20% of 1728 MiB = 348 MiB.
         assert_eq!(p.vg_free_covers_next_autoextend, Some(false));
         let v = only(
-            &Facts {
+            &Evidence {
                 pool: Some(p.clone()),
                 ..healthy()
             },
@@ -939,7 +917,7 @@ mod tests {
         p.vg_free_covers_next_autoextend = Some(true);
         assert_eq!(
             only(
-                &Facts {
+                &Evidence {
                     pool: Some(p),
                     ..healthy()
                 },
@@ -952,14 +930,14 @@ mod tests {
 
     #[test]
     fn host_tools_and_kernel() {
-        let f = Facts {
+        let f = Evidence {
             thin_check: false,
             ..healthy()
         };
         let t = only(&f, "host.thin_check");
         assert_eq!(t.severity, Severity::Critical);
         assert!(t.fix[0].contains("thin-provisioning-tools"));
-        let f = Facts {
+        let f = Evidence {
             thin_target: Some(false),
             thin_module: false,
             ..healthy()
@@ -973,28 +951,28 @@ mod tests {
 
     #[test]
     fn docker_side_findings() {
-        let bad = Facts {
+        let bad = Evidence {
             daemon_json: Some(r#"{"storage-driver":"devicemapper","storage-opts":["dm.thinpooldev=/dev/mapper/docker-thinpool","dm.fs=btrfs"]}"#.into()),
             ..healthy()
         };
         let d = only(&bad, "docker.daemon_json");
         assert_eq!(d.severity, Severity::Critical);
         assert!(d.message.contains("dm.fs"), "{}", d.message);
-        let broken = Facts {
+        let broken = Evidence {
             daemon_json: Some("{\"storage-driver\": ".into()),
             ..healthy()
         };
         assert!(only(&broken, "docker.daemon_json")
             .message
             .contains("not valid JSON"));
-        let other = Facts {
+        let other = Evidence {
             daemon_json: Some(r#"{"storage-driver":"devicemapper","storage-opts":["dm.thinpooldev=/dev/mapper/vg2-pool"]}"#.into()),
             ..healthy()
         };
         let mut o = other.clone();
         o.pool.as_mut().unwrap().found_by = status::FoundBy::Flag;
         assert_eq!(only(&o, "docker.thinpooldev").severity, Severity::Critical);
-        let flags = Facts {
+        let flags = Evidence {
             flags: FlagScan {
                 conflicts: vec![FlagConflict {
                     file: "/etc/systemd/system/docker.service.d/override.conf".into(),
@@ -1009,12 +987,12 @@ mod tests {
         let fl = only(&flags, "docker.flags");
         assert_eq!(fl.severity, Severity::Critical);
         assert!(fl.message.contains("override.conf:3"));
-        let v25 = Facts {
+        let v25 = Evidence {
             dockerd: version::parse_dockerd_version("Docker version 25.0.3, build 4debf41"),
             ..healthy()
         };
         assert_eq!(only(&v25, "docker.version").severity, Severity::Critical);
-        let v24 = Facts {
+        let v24 = Evidence {
             dockerd: version::parse_dockerd_version("Docker version 24.0.7, build afdd53b"),
             daemon_json: Some(
                 r#"{"storage-opts":["dm.thinpooldev=/dev/mapper/docker-thinpool"]}"#.into(),
@@ -1022,7 +1000,7 @@ mod tests {
             ..healthy()
         };
         assert_eq!(only(&v24, "docker.version").severity, Severity::Warn);
-        let lp = Facts {
+        let lp = Evidence {
             loop_file: Some("/var/lib/docker/devicemapper/devicemapper/data".into()),
             ..healthy()
         };
@@ -1032,20 +1010,20 @@ mod tests {
 
     #[test]
     fn no_pool() {
-        let f = Facts {
+        let f = Evidence {
             pool: None,
             pool_error: Some("no thin pool found on this host".into()),
             daemon_json: None,
             ..healthy()
         };
         assert_eq!(only(&f, "pool.found").severity, Severity::Warn);
-        let f = Facts {
+        let f = Evidence {
             pool: None,
             pool_error: Some("x".into()),
             ..healthy()
         };
         assert_eq!(only(&f, "pool.found").severity, Severity::Critical);
-        let f = Facts { lvm: false, ..f };
+        let f = Evidence { lvm: false, ..f };
         assert_eq!(only(&f, "host.lvm").severity, Severity::Critical);
         assert!(!diagnose(&f).iter().any(|x| x.check == "pool.found"));
     }

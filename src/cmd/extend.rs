@@ -2,7 +2,7 @@
 //! VG. Never shrinks. The planner ([`plan`]) is pure over the probe and the
 //! new disk's facts.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -10,11 +10,13 @@ use crate::cli::{ExtendArgs, Format, GlobalOpts};
 use crate::cmd::status;
 use crate::config::MAX_METADATA;
 use crate::device::{self, DeviceFacts};
+use crate::engine::{Action, Plan, StepReport};
 use crate::error::{exit, refused};
 use crate::exec::Cmd;
+use crate::facts::Facts;
 use crate::lvm::size::{human, lvm_arg, parse_size, round_up};
 use crate::lvm::{self, LvmState};
-use crate::plan::{self, Action, Plan};
+use crate::pool::{lvmcmd, sizing};
 
 /// A size request: `+SIZE` grows by, `SIZE` grows to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,7 +135,7 @@ pub fn plan(
             p.already("vgextend");
         } else {
             if req.force && device::needs_wipe(&problems) {
-                p.todo("wipefs", Action::Run(plan::cmd_wipefs(&f.path)));
+                p.todo("wipefs", Action::Run(lvmcmd::wipefs(&f.path)));
             }
             p.todo(
                 "vgextend",
@@ -144,7 +146,7 @@ pub fn plan(
                 ),
             );
             // LVM keeps the first MiB for its label and metadata.
-            let usable = f.size.saturating_sub(plan::DEFAULT_PE_START) / extent * extent;
+            let usable = f.size.saturating_sub(sizing::DEFAULT_PE_START) / extent * extent;
             available += usable;
             new_pv = Some(f.path.clone());
         }
@@ -238,7 +240,7 @@ struct ExtendReport {
     changed: bool,
     dry_run: bool,
     pool: String,
-    steps: Vec<plan::StepReport>,
+    steps: Vec<StepReport>,
     before: Option<Sizes>,
     after: Option<Sizes>,
     warnings: Vec<String>,
@@ -274,33 +276,27 @@ pub fn run(g: &GlobalOpts, a: &ExtendArgs) -> Result<i32> {
     crate::cmd::require_root("extend")?;
     let ui = crate::cmd::ui(g);
     let _lock = crate::cmd::lock(g, &ui)?;
-    let (runners, _) = crate::cmd::Runners::new(g, &ui);
-    let r = runners.get();
+    let (r, _) = crate::cmd::runner(&ui);
     let mut need = vec!["lvm", "lvextend"];
     if req.add_device.is_some() {
         need.extend(["vgextend", "wipefs"]);
     }
     crate::cmd::require_tools(&need)?;
-    let probed = status::probe(g, r, a.pool.pool.as_deref(), "extend")?;
-    let (vg, pool, _) = status::locate(&probed.lvm, &probed.hints)?.expect("any=true");
-    let facts = match &req.add_device {
-        Some(d) => Some(device::gather(r, d)?),
+    let f = Facts::new(&r);
+    let (_, h) = status::hints(g, &f, a.pool.pool.as_deref(), "extend")?;
+    let (vg, pool, _) = status::locate(f.lvm()?, &h)?.expect("any=true");
+    let dev = match &req.add_device {
+        Some(d) => Some(f.device(d)?),
         None => None,
     };
-    let pl = plan(&probed.lvm, &vg, &pool, &req, facts.as_ref())?;
-    for w in &pl.warnings {
-        ui.warn(w);
-    }
-    let before = sizes(&probed.lvm, &vg, &pool);
+    let pl = plan(f.lvm()?, &vg, &pool, &req, dev)?;
+    let before = sizes(f.lvm()?, &vg, &pool);
     if let Some(b) = &before {
         ui.info(&format!("{vg}/{pool} before: {}", sizes_line(b)));
     }
-    if g.dry_run && g.format == Format::Human {
-        print!("{}", plan::describe(&pl));
-    }
-    let (steps, _) = plan::apply(&pl, r, &ui).context("dmctl extend did not finish")?;
-    let after = if pl.changes() && !g.dry_run {
-        let st = lvm::probe(r)?;
+    let out = crate::cmd::execute(g, &ui, &r, &pl, "extend", Vec::new())?;
+    let after = if out.changed && !g.dry_run {
+        let st = lvm::probe(&r)?;
         let s = sizes(&st, &vg, &pool);
         if let Some(s) = &s {
             ui.info(&format!("{vg}/{pool} after:  {}", sizes_line(s)));
@@ -313,16 +309,16 @@ pub fn run(g: &GlobalOpts, a: &ExtendArgs) -> Result<i32> {
         println!(
             "{}",
             serde_json::to_string_pretty(&ExtendReport {
-                changed: pl.changes(),
+                changed: out.changed,
                 dry_run: g.dry_run,
                 pool: format!("{vg}/{pool}"),
-                steps,
+                steps: out.steps,
                 before,
                 after,
-                warnings: pl.warnings.clone(),
+                warnings: out.warnings,
             })?
         );
-    } else if !pl.changes() {
+    } else if !out.changed {
         ui.info("dmctl extend: nothing to do");
     }
     Ok(exit::OK)

@@ -1,6 +1,6 @@
 //! `dmctl status`: where the pool stands, from one lvm process and one
 //! `dmsetup status`. Finding the pool ([`locate`]) and building the report
-//! ([`build`]) are pure functions over probed facts; `doctor`, `extend` and
+//! ([`build`]) are pure functions over [`Facts`]; `doctor`, `extend` and
 //! `teardown` use them too.
 
 use anyhow::{Context, Result};
@@ -8,16 +8,19 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::bootunit;
+pub use crate::bootunit::UnitInfo;
 use crate::cli::{Format, GlobalOpts};
 use crate::config::{self, Settings};
 use crate::dm::{self, PoolMode, PoolStatus};
 use crate::docker::daemon_json;
+use crate::engine::SystemRunner;
 use crate::error::{exit, refused};
-use crate::exec::{self, Cmd, Runner, SystemRunner};
-use crate::fsutil;
+use crate::facts::Facts;
 use crate::lvm::size::{human, round_up};
-use crate::lvm::{self, Lv, LvmState};
-use crate::plan::parse_profile;
+use crate::lvm::{Lv, LvmState};
+use crate::pool::profile::parse as parse_profile;
+use crate::targets::{self, Wiring};
 
 /// How the pool was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -217,66 +220,8 @@ pub struct StatusReport {
     pub source: &'static str,
     /// The boot activation unit (None: not looked at).
     pub activation_unit: Option<UnitInfo>,
-}
-
-/// Whether `dmctl setup --install-unit`'s boot unit is in place.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UnitInfo {
-    pub path: PathBuf,
-    pub installed: bool,
-    /// Its ExecStart activates this pool.
-    pub covers_pool: bool,
-    /// `systemctl is-enabled` (None: systemd is not PID 1).
-    pub enabled: Option<bool>,
-}
-
-impl UnitInfo {
-    /// In place: installed for this pool, and enabled where systemd runs.
-    pub fn in_place(&self) -> bool {
-        self.installed && self.covers_pool && self.enabled != Some(false)
-    }
-}
-
-/// The unit facts from its text and `systemctl is-enabled` (pure).
-pub fn unit_info(text: Option<&str>, vg: &str, pool: &str, enabled: Option<bool>) -> UnitInfo {
-    UnitInfo {
-        path: PathBuf::from(crate::overlay::UNIT_PATH),
-        installed: text.is_some(),
-        covers_pool: text.is_some_and(|t| crate::overlay::unit_covers(t, vg, pool)),
-        enabled,
-    }
-}
-
-/// Read the unit file and ask systemd (when it is PID 1).
-pub fn probe_unit(r: &dyn Runner, vg: &str, pool: &str) -> UnitInfo {
-    let text = fsutil::read_optional(std::path::Path::new(crate::overlay::UNIT_PATH))
-        .ok()
-        .flatten();
-    let enabled = std::path::Path::new("/run/systemd/system")
-        .is_dir()
-        .then(|| {
-            r.exec(&Cmd::new("systemctl").args(["is-enabled", crate::overlay::UNIT_NAME]))
-                .map(|o| o.status == 0 && o.stdout.trim() == "enabled")
-                .unwrap_or(false)
-        });
-    unit_info(text.as_deref(), vg, pool, enabled)
-}
-
-fn unit_line(u: &UnitInfo) -> String {
-    let p = u.path.display();
-    match (u.installed, u.covers_pool, u.enabled) {
-        (false, _, _) => {
-            "none: the pool may be inactive after a reboot (`dmctl setup DEVICE --install-unit`)"
-                .to_string()
-        }
-        (true, false, _) => format!("{p} activates another pool"),
-        (true, true, Some(true)) => format!("{p}, enabled"),
-        (true, true, Some(false)) => format!(
-            "{p}, NOT enabled (`systemctl enable {}`)",
-            crate::overlay::UNIT_NAME
-        ),
-        (true, true, None) => format!("{p} (systemd is not PID 1: run `dmctl activate` at boot)"),
-    }
+    /// The targets wired to this pool on this host.
+    pub targets: Vec<Wiring>,
 }
 
 impl StatusReport {
@@ -434,6 +379,7 @@ pub fn build(
         thin_volumes: lvm.thin_volumes(vg, pool).map(|l| l.name.clone()).collect(),
         source,
         activation_unit: None,
+        targets: Vec::new(),
     })
 }
 
@@ -543,7 +489,7 @@ pub fn render_human(r: &StatusReport) -> String {
         let _ = writeln!(s, "  thin volumes: {}", r.thin_volumes.join(", "));
     }
     if let Some(u) = &r.activation_unit {
-        let _ = writeln!(s, "  boot unit:    {}", unit_line(u));
+        let _ = writeln!(s, "  boot unit:    {}", bootunit::human_line(u));
     }
     s
 }
@@ -645,14 +591,6 @@ pub fn render_prometheus(r: &StatusReport) -> String {
     s
 }
 
-/// What status, doctor and extend read before deciding anything.
-pub struct Probed {
-    pub settings: Settings,
-    pub lvm: LvmState,
-    pub daemon_json: Option<String>,
-    pub hints: Hints,
-}
-
 /// Settings from the config file alone (status-like commands take no pool
 /// flags but `--pool VG/LV`), and whether the file names vg or pool.
 pub fn file_settings(g: &GlobalOpts) -> Result<(Settings, Option<(String, String)>)> {
@@ -674,78 +612,75 @@ pub fn root_hint(e: anyhow::Error, what: &str) -> anyhow::Error {
     }
 }
 
-/// One lvm process, daemon.json, and the hints to find the pool.
-pub fn probe(
+/// The settings, and where to look for the pool: `--pool`, daemon.json's
+/// dm.thinpooldev, the config, the only pool. Probes LVM (one process).
+pub fn hints(
     g: &GlobalOpts,
-    r: &dyn Runner,
+    f: &Facts,
     pool_flag: Option<&str>,
     what: &str,
-) -> Result<Probed> {
-    if let Some(f) = pool_flag {
-        parse_pool_arg(f)?;
+) -> Result<(Settings, Hints)> {
+    if let Some(p) = pool_flag {
+        parse_pool_arg(p)?;
     }
     let (settings, named) = file_settings(g)?;
-    let lvm = lvm::probe(r).map_err(|e| root_hint(e, what))?;
-    let daemon_json = fsutil::read_optional(&settings.daemon_json)?;
-    let thinpooldev = daemon_json
+    f.lvm().map_err(|e| root_hint(e, what))?;
+    let thinpooldev = f
+        .file(&settings.daemon_json)?
         .as_deref()
         .and_then(|t| daemon_json::facts(t).ok())
-        .and_then(|f| f.thinpooldev);
-    Ok(Probed {
-        settings,
-        lvm,
-        daemon_json,
-        hints: Hints {
-            flag: pool_flag.map(str::to_string),
-            thinpooldev,
-            config: named,
-            any: true,
-        },
-    })
+        .and_then(|d| d.thinpooldev);
+    let hints = Hints {
+        flag: pool_flag.map(str::to_string),
+        thinpooldev,
+        config: named,
+        any: true,
+    };
+    Ok((settings, hints))
 }
 
 /// The report for a located pool: one `dmsetup status` when LVM says the
-/// pool is active, and the attached profile file.
+/// pool is active, the attached profile file, the boot unit, the targets.
 pub fn report(
-    r: &dyn Runner,
-    p: &Probed,
+    f: &Facts,
+    s: &Settings,
     vg: &str,
     pool: &str,
     by: FoundBy,
     what: &str,
 ) -> Result<StatusReport> {
-    let lv = p.lvm.lv(vg, pool);
+    let lvm = f.lvm()?;
+    let lv = lvm.lv(vg, pool);
     let dm_out = if lv.is_some_and(|l| l.active) {
-        let cmd = Cmd::new("dmsetup").arg("status");
-        Some(exec::run(r, &cmd).map_err(|e| root_hint(e, what))?.stdout)
+        Some(f.dm_status().map_err(|e| root_hint(e, what))?)
     } else {
         None
     };
     let profile_text = match lv.map(|l| l.profile.as_str()) {
-        Some(name) if !name.is_empty() => {
-            fsutil::read_optional(&p.settings.profile_dir.join(format!("{name}.profile")))?
-        }
+        Some(name) if !name.is_empty() => f.file(&s.profile_dir.join(format!("{name}.profile")))?,
         _ => None,
     };
     let mut rep = build(
-        &p.lvm,
+        lvm,
         vg,
         pool,
         by,
-        dm_out.as_deref(),
-        &p.settings.profile_dir,
+        dm_out,
+        &s.profile_dir,
         profile_text.as_deref(),
     )?;
-    rep.activation_unit = Some(probe_unit(r, vg, pool));
+    rep.activation_unit = Some(bootunit::info(f, vg, pool)?);
+    rep.targets = targets::wirings(f, s, vg, pool);
     Ok(rep)
 }
 
-pub fn run(g: &GlobalOpts, pool_flag: Option<&str>) -> Result<i32> {
+pub fn run(g: &GlobalOpts, a: &crate::cli::PoolArg) -> Result<i32> {
     let ui = crate::cmd::ui(g);
     let sys = SystemRunner::new(&ui);
-    let p = probe(g, &sys, pool_flag, "status")?;
-    let (vg, pool, by) = locate(&p.lvm, &p.hints)?.expect("any=true always locates or fails");
-    let rep = report(&sys, &p, &vg, &pool, by, "status")?;
+    let f = Facts::new(&sys);
+    let (s, h) = hints(g, &f, a.pool.as_deref(), "status")?;
+    let (vg, pool, by) = locate(f.lvm()?, &h)?.expect("any=true always locates or fails");
+    let rep = report(&f, &s, &vg, &pool, by, "status")?;
     match g.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&rep)?),
         Format::Prometheus => print!("{}", render_prometheus(&rep)),

@@ -1,37 +1,22 @@
-//! `dmctl teardown`: remove dmctl's entries in daemon.json, the pool, its
-//! VG and the PV labels, then the profile — idempotently. The planner
-//! ([`plan`]) is pure over the probe and the files' contents.
+//! `dmctl teardown`: remove what every target made (runtime configs, the
+//! fstab line and mount, the data LV), the boot unit, the pool, its VG and
+//! the PV labels, then the profile — idempotently. The planner ([`plan`])
+//! is pure over [`Facts`].
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::cli::{Format, GlobalOpts, TeardownArgs};
+use crate::bootunit;
+use crate::cli::{Format, GlobalOpts, TargetKind, TeardownArgs};
 use crate::cmd::status;
+use crate::config::Settings;
 use crate::dm;
-use crate::docker::daemon_json;
+use crate::engine::{Action, Plan, StepReport};
 use crate::error::{exit, refused};
-use crate::exec::Cmd;
-use crate::fsutil;
-use crate::lvm::LvmState;
-use crate::plan::{self, Action, Plan};
-
-/// The first line of every profile dmctl writes.
-const PROFILE_MARK: &str = "# Written by dmctl";
-
-/// What teardown works from.
-#[derive(Debug, Clone, Default)]
-pub struct Inputs {
-    pub vg: String,
-    pub pool: String,
-    pub daemon_json_path: PathBuf,
-    pub daemon_json: Option<String>,
-    pub profile_path: PathBuf,
-    pub profile: Option<String>,
-    /// dockerd's pid, when it runs.
-    pub dockerd: Option<u32>,
-    pub force: bool,
-}
+use crate::facts::Facts;
+use crate::pool::{lvmcmd, profile};
+use crate::targets;
 
 /// The pool to tear down: `--pool`, else daemon.json's dm.thinpooldev,
 /// else the config (defaults included). Never "the only pool": teardown
@@ -54,12 +39,32 @@ pub fn target(
     Ok((config.0.to_string(), config.1.to_string()))
 }
 
-pub fn plan(lvm: &LvmState, i: &Inputs) -> Result<Plan> {
-    let (vg, pool) = (i.vg.as_str(), i.pool.as_str());
+/// Teardown of `vg/pool`: every target's artifacts (runtime configs, fstab
+/// line and mount, data LV), the boot unit, then the pool, its VG, the PV
+/// labels and the profile. `dockerd`: its pid when it runs.
+pub fn plan(
+    f: &Facts,
+    s: &Settings,
+    vg: &str,
+    pool: &str,
+    dockerd: Option<u32>,
+    force: bool,
+) -> Result<Plan> {
+    let lvm = f.lvm()?;
     let path = format!("{vg}/{pool}");
     let mut p = Plan::default();
     let lv = lvm.lv(vg, pool);
-    let thin: Vec<String> = lvm.thin_volumes(vg, pool).map(|l| l.name.clone()).collect();
+    // A target's own thin LV (docker-overlay2's data LV) is its to remove.
+    let owned: Vec<String> = targets::wirings(f, s, vg, pool)
+        .iter()
+        .filter(|w| w.target == TargetKind::DockerOverlay2.as_str())
+        .map(|_| s.lv_name.clone())
+        .collect();
+    let thin: Vec<String> = lvm
+        .thin_volumes(vg, pool)
+        .map(|l| l.name.clone())
+        .filter(|n| !owned.contains(n))
+        .collect();
     if let Some(l) = lv {
         if !l.is_thin_pool() {
             return Err(refused(format!(
@@ -67,7 +72,7 @@ pub fn plan(lvm: &LvmState, i: &Inputs) -> Result<Plan> {
                 l.segtype
             )));
         }
-        if !thin.is_empty() && !i.force {
+        if !thin.is_empty() && !force {
             return Err(refused(format!(
                 "{path} holds thin volumes ({}): their data would be lost; remove them, or re-run \
                  with --force to remove them with the pool",
@@ -89,33 +94,10 @@ pub fn plan(lvm: &LvmState, i: &Inputs) -> Result<Plan> {
             )));
         }
     }
-    // daemon.json: only when it is about this pool.
-    match &i.daemon_json {
-        Some(text) => {
-            let facts = daemon_json::facts(text)
-                .map_err(|e| refused(format!("{}: {e}", i.daemon_json_path.display())))?;
-            let ours = dm::mapper_path(vg, pool);
-            match facts.thinpooldev.as_deref() {
-                Some(d) if d != ours => {
-                    p.warnings.push(format!(
-                        "{} uses {d}, not {ours}: left as it is",
-                        i.daemon_json_path.display()
-                    ));
-                    p.already("daemon-json");
-                }
-                _ => p.daemon_json_edit(
-                    &i.daemon_json_path,
-                    daemon_json::remove_devicemapper(text),
-                    Some(text),
-                )?,
-            }
-        }
-        None => p.already("daemon-json"),
-    }
     let will_change_lvm = lv.is_some() || lvm.vg(vg).is_some();
     if will_change_lvm {
-        if let Some(pid) = i.dockerd {
-            if !i.force {
+        if let Some(pid) = dockerd {
+            if !force {
                 return Err(refused(format!(
                     "dockerd is running (pid {pid}) and may be using {path}: stop it first \
                      (`systemctl stop docker`), or re-run with --force"
@@ -123,42 +105,42 @@ pub fn plan(lvm: &LvmState, i: &Inputs) -> Result<Plan> {
             }
         }
     }
+    for t in targets::ALL {
+        t.teardown(&mut p, f, s, vg, pool)?;
+    }
+    bootunit::plan_remove(&mut p, f, vg, pool)?;
     match lv {
-        Some(_) => p.todo(
-            "lvremove",
-            Action::Run(Cmd::mutating("lvremove").arg("-y").arg(&path)),
-        ),
+        Some(_) => p.todo("lvremove", Action::Run(lvmcmd::lvremove(&path))),
         None => p.already("lvremove"),
     }
     let pvs: Vec<String> = lvm.pvs_of(vg).map(|p| p.name.clone()).collect();
     if lvm.vg(vg).is_some() {
-        p.todo(
-            "vgremove",
-            Action::Run(Cmd::mutating("vgremove").arg("-y").arg(vg)),
-        );
+        p.todo("vgremove", Action::Run(lvmcmd::vgremove(vg)));
     } else {
         p.already("vgremove");
     }
     if pvs.is_empty() {
         p.already("pvremove");
     } else {
-        p.todo(
-            "pvremove",
-            Action::Run(Cmd::mutating("pvremove").arg("-y").args(pvs)),
-        );
+        p.todo("pvremove", Action::Run(lvmcmd::pvremove(pvs)));
     }
-    match &i.profile {
-        Some(text) if text.starts_with(PROFILE_MARK) => p.todo(
+    let profile_name = lv
+        .map(|l| l.profile.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| format!("{vg}-{pool}"));
+    let profile_path = s.profile_dir.join(format!("{profile_name}.profile"));
+    match f.file(&profile_path)? {
+        Some(text) if text.starts_with(profile::MARK) => p.todo(
             "profile",
             Action::Remove {
-                path: i.profile_path.clone(),
-                old: text.clone(),
+                path: profile_path,
+                old: text,
             },
         ),
         Some(_) => {
             p.warnings.push(format!(
                 "{} was not written by dmctl: left as it is",
-                i.profile_path.display()
+                profile_path.display()
             ));
             p.already("profile");
         }
@@ -192,7 +174,7 @@ struct TeardownReport {
     changed: bool,
     dry_run: bool,
     pool: String,
-    steps: Vec<plan::StepReport>,
+    steps: Vec<StepReport>,
     warnings: Vec<String>,
 }
 
@@ -200,57 +182,31 @@ pub fn run(g: &GlobalOpts, a: &TeardownArgs) -> Result<i32> {
     crate::cmd::require_root("teardown")?;
     let ui = crate::cmd::ui(g);
     let _lock = crate::cmd::lock(g, &ui)?;
-    let (runners, _) = crate::cmd::Runners::new(g, &ui);
-    let r = runners.get();
+    let (r, _) = crate::cmd::runner(&ui);
     crate::cmd::require_tools(&["lvm", "lvremove", "vgremove", "pvremove"])?;
-    let p = status::probe(g, r, a.pool.pool.as_deref(), "teardown")?;
+    let f = Facts::new(&r);
+    let (s, h) = status::hints(g, &f, a.pool.pool.as_deref(), "teardown")?;
     let (vg, pool) = target(
         a.pool.pool.as_deref(),
-        p.hints.thinpooldev.as_deref(),
-        (&p.settings.vg, &p.settings.pool),
+        h.thinpooldev.as_deref(),
+        (&s.vg, &s.pool),
     )?;
-    let profile_name = p
-        .lvm
-        .lv(&vg, &pool)
-        .map(|l| l.profile.clone())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| format!("{vg}-{pool}"));
-    let profile_path = p
-        .settings
-        .profile_dir
-        .join(format!("{profile_name}.profile"));
-    let inputs = Inputs {
-        vg: vg.clone(),
-        pool: pool.clone(),
-        daemon_json_path: p.settings.daemon_json.clone(),
-        daemon_json: p.daemon_json.clone(),
-        profile: fsutil::read_optional(&profile_path)?,
-        profile_path,
-        dockerd: dockerd_pid(),
-        force: a.force,
-    };
-    let pl = plan(&p.lvm, &inputs)?;
-    for w in &pl.warnings {
-        ui.warn(w);
-    }
-    if g.dry_run && g.format == Format::Human {
-        print!("{}", plan::describe(&pl));
-    }
-    let (steps, _) = plan::apply(&pl, r, &ui).context("dmctl teardown did not finish")?;
+    let pl = plan(&f, &s, &vg, &pool, dockerd_pid(), a.force)?;
+    let out = crate::cmd::execute(g, &ui, &r, &pl, "teardown", Vec::new())?;
     match g.format {
         Format::Json => println!(
             "{}",
             serde_json::to_string_pretty(&TeardownReport {
-                changed: pl.changes(),
+                changed: out.changed,
                 dry_run: g.dry_run,
                 pool: format!("{vg}/{pool}"),
-                steps,
-                warnings: pl.warnings.clone(),
+                steps: out.steps,
+                warnings: out.warnings,
             })?
         ),
         _ => ui.info(&format!(
             "dmctl teardown: {} ({vg}/{pool})",
-            match (g.dry_run, pl.changes()) {
+            match (g.dry_run, out.changed) {
                 (_, false) => "nothing to remove, nothing changed",
                 (true, true) => "would remove the above",
                 (false, true) => "done",
@@ -264,7 +220,40 @@ pub fn run(g: &GlobalOpts, a: &TeardownArgs) -> Result<i32> {
 mod tests {
     use super::*;
     use crate::cmd::status::tests::{fx, state};
+    use crate::engine::{describe, FakeRunner, Runner};
     use crate::error::exit_code;
+    use crate::lvm::LvmState;
+    use std::path::{Path, PathBuf};
+
+    /// What teardown's tests vary; turned into preset [`Facts`].
+    #[derive(Clone)]
+    struct Inputs {
+        vg: String,
+        pool: String,
+        daemon_json_path: PathBuf,
+        daemon_json: Option<String>,
+        profile_path: PathBuf,
+        profile: Option<String>,
+        dockerd: Option<u32>,
+        force: bool,
+    }
+
+    fn plan_i(lvm: &LvmState, i: &Inputs) -> Result<Plan> {
+        let r = FakeRunner::new();
+        let f = Facts::new(&r);
+        f.set_lvm(lvm.clone())
+            .set_file(&i.daemon_json_path, i.daemon_json.as_deref())
+            .set_file(&i.profile_path, i.profile.as_deref())
+            .set_file(Path::new("/etc/containerd/config.toml"), None)
+            .set_file(Path::new("/etc/fstab"), None)
+            .set_file(Path::new(crate::bootunit::UNIT_PATH), None)
+            .set_mountinfo("")
+            .set_systemd(false);
+        let s = crate::config::resolve(&crate::cli::PoolOpts::default()).unwrap();
+        let p = plan(&f, &s, &i.vg, &i.pool, i.dockerd, i.force);
+        assert!(r.history().is_empty(), "{:?}", r.history());
+        p
+    }
 
     const DJ: &str = "{\n  \"log-level\": \"warn\",\n  \"storage-driver\": \"devicemapper\",\n  \"storage-opts\": [\n    \"dm.thinpooldev=/dev/mapper/docker-thinpool\",\n    \"dm.use_deferred_removal=true\"\n  ]\n}\n";
 
@@ -296,22 +285,24 @@ mod tests {
 
     #[test]
     fn fresh_pool_is_removed_in_order() {
-        let p = plan(&state(fx!("01-fresh-fullreport.out")), &inputs()).unwrap();
+        let p = plan_i(&state(fx!("01-fresh-fullreport.out")), &inputs()).unwrap();
         assert_eq!(
             actions(&p),
             [
+                "containerd-config: already",
                 "write /etc/docker/daemon.json",
+                "unit-file: already",
                 "lvremove -y docker/thinpool",
                 "vgremove -y docker",
                 "pvremove -y /dev/vdb",
                 "rm /etc/lvm/profile/docker-thinpool.profile",
             ]
         );
-        let Some(Action::Write { content, .. }) = &p.steps[0].action else {
+        let Some(Action::Write { content, .. }) = &p.steps[1].action else {
             panic!()
         };
         assert_eq!(content, "{\n  \"log-level\": \"warn\"\n}\n");
-        let text = plan::describe(&p);
+        let text = describe(&p);
         assert!(
             text.contains("-  \"storage-driver\": \"devicemapper\","),
             "{text}"
@@ -326,37 +317,37 @@ mod tests {
             dockerd: Some(42),
             ..inputs()
         };
-        let p = plan(&state(fx!("00-fullreport-empty.out")), &i).unwrap();
+        let p = plan_i(&state(fx!("00-fullreport-empty.out")), &i).unwrap();
         assert!(!p.changes(), "{:?}", actions(&p));
         let i = Inputs {
             daemon_json: None,
             ..i
         };
-        assert!(!plan(&LvmState::default(), &i).unwrap().changes());
+        assert!(!plan_i(&LvmState::default(), &i).unwrap().changes());
     }
 
     #[test]
     fn thin_volumes_and_dockerd_need_force() {
         let st = state(fx!("02-thinlv-fullreport.out"));
-        let e = plan(&st, &inputs()).unwrap_err();
+        let e = plan_i(&st, &inputs()).unwrap_err();
         assert_eq!(exit_code(&e), exit::REFUSED);
         assert!(e.to_string().contains("vol1"), "{e}");
         let forced = Inputs {
             force: true,
             ..inputs()
         };
-        assert!(plan(&st, &forced).unwrap().changes());
+        assert!(plan_i(&st, &forced).unwrap().changes());
         let running = Inputs {
             dockerd: Some(1234),
             ..inputs()
         };
         let fresh = state(fx!("01-fresh-fullreport.out"));
-        let e = plan(&fresh, &running).unwrap_err();
+        let e = plan_i(&fresh, &running).unwrap_err();
         assert!(
             e.to_string().contains("dockerd is running (pid 1234)"),
             "{e}"
         );
-        assert!(plan(
+        assert!(plan_i(
             &fresh,
             &Inputs {
                 force: true,
@@ -376,10 +367,10 @@ mod tests {
             profile: Some("activation {}\n".into()),
             ..inputs()
         };
-        let p = plan(&state(fx!("01-fresh-fullreport.out")), &i).unwrap();
+        let p = plan_i(&state(fx!("01-fresh-fullreport.out")), &i).unwrap();
         assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
-        assert_eq!(actions(&p)[0], "daemon-json: already");
-        assert_eq!(actions(&p)[4], "profile: already");
+        assert_eq!(actions(&p)[1], "daemon-json: already");
+        assert_eq!(actions(&p)[6], "profile: already");
         // A VG with other LVs is refused.
         let mut st = state(fx!("01-fresh-fullreport.out"));
         let mut other = st.lvs[0].clone();
@@ -387,10 +378,10 @@ mod tests {
         other.segtype = "linear".into();
         other.attr = "-wi-a-----".into();
         st.lvs.push(other);
-        let e = plan(&st, &inputs()).unwrap_err();
+        let e = plan_i(&st, &inputs()).unwrap_err();
         assert!(e.to_string().contains("also holds data"), "{e}");
         // Something else named like the pool is refused.
-        let e = plan(
+        let e = plan_i(
             &st,
             &Inputs {
                 pool: "data".into(),

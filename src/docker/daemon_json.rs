@@ -444,6 +444,53 @@ pub fn remove_devicemapper(existing: &str) -> Result<Merged, MergeError> {
     Ok(m)
 }
 
+/// Remove what the docker-overlay2 target owns for teardown:
+/// `storage-driver` (only if overlay2), `data-root` (only if it is
+/// `data_root`) and `overlay2.*` options. changed=false when nothing of
+/// ours is there. Unknown keys kept.
+pub fn remove_overlay2(existing: &str, data_root: &str) -> Result<Merged, MergeError> {
+    let (original, warnings) = start(Some(existing))?;
+    let mut root = original.clone().unwrap_or_default();
+    if get_driver(&root)?.as_deref() != Some(OVERLAY2) {
+        return Ok(finish(
+            original.as_ref(),
+            original.clone().unwrap_or_default(),
+            warnings,
+        ));
+    }
+    root.shift_remove(DRIVER_KEY);
+    if root.get(DATA_ROOT_KEY).and_then(Value::as_str) == Some(data_root) {
+        root.shift_remove(DATA_ROOT_KEY);
+    }
+    let opts = get_opts(&root)?;
+    let kept: Vec<String> = opts
+        .iter()
+        .filter(|o| !opt_key(o).is_some_and(|k| k.starts_with("overlay2.")))
+        .cloned()
+        .collect();
+    if kept.len() != opts.len() {
+        if kept.is_empty() {
+            root.shift_remove(OPTS_KEY);
+        } else {
+            root.insert(
+                OPTS_KEY.into(),
+                Value::Array(kept.into_iter().map(Value::String).collect()),
+            );
+        }
+    }
+    let mut m = finish(original.as_ref(), root, warnings);
+    if original.is_none() {
+        m.changed = false;
+    }
+    Ok(m)
+}
+
+/// True when a daemon.json text is an empty object (all dmctl put in it
+/// was removed): teardown then removes the file it created.
+pub fn is_empty_object(text: &str) -> bool {
+    matches!(parse_root(text), Ok(Some(m)) if m.is_empty())
+}
+
 /// Validate a whole daemon.json text on its own (for `dmctl daemon-json --check FILE` and `dmctl doctor`): invalid JSON, not an object, "storage-opts" not array of strings, "storage-driver" not a string, every dm.* option's problems, devicemapper options present while storage-driver is something else. Returns problems as one-line strings (empty = valid).
 ///
 /// Also reported: an empty file (dockerd 20.10 fails on it with "EOF"), options of other
@@ -981,5 +1028,23 @@ mod tests {
             facts(r#"{"storage-opts":[true]}"#),
             Err(MergeError::BadField { .. })
         ));
+    }
+
+    #[test]
+    fn overlay2_removal_takes_only_what_dmctl_set() {
+        let mine = r#"{"log-driver": "journald"}"#;
+        let m = merge_overlay2(Some(mine), Some("10G"), Some("/var/lib/docker")).unwrap();
+        let back = remove_overlay2(&m.text, "/var/lib/docker").unwrap();
+        assert!(back.changed);
+        assert_eq!(
+            serde_json::from_str::<Value>(&back.text).unwrap(),
+            serde_json::from_str::<Value>(mine).unwrap()
+        );
+        let fresh = merge_overlay2(None, None, Some("/var/lib/docker")).unwrap();
+        let back = remove_overlay2(&fresh.text, "/var/lib/docker").unwrap();
+        assert!(is_empty_object(&back.text));
+        // Another driver: nothing of ours.
+        let dm = r#"{"storage-driver": "devicemapper", "data-root": "/var/lib/docker"}"#;
+        assert!(!remove_overlay2(dm, "/var/lib/docker").unwrap().changed);
     }
 }

@@ -72,6 +72,27 @@ pub fn find_storage_flags(root: &Path) -> Vec<FlagConflict> {
     scan_storage_flags(root).conflicts
 }
 
+/// Storage options given as dockerd flags, as refusals: with storage
+/// settings in daemon.json as well, dockerd will not start.
+pub fn storage_flag_problems(root: &Path) -> Vec<crate::device::Problem> {
+    find_storage_flags(root)
+        .into_iter()
+        .map(|c| crate::device::Problem {
+            problem: format!(
+                "{}:{} passes {} to dockerd ({}); with daemon.json storage settings dockerd will not start",
+                c.file.display(),
+                c.line,
+                c.flag,
+                c.text
+            ),
+            fix: "remove the flag from that line (keep storage settings in daemon.json only), \
+                  then `systemctl daemon-reload`"
+                .into(),
+            forceable: false,
+        })
+        .collect()
+}
+
 /// Like [`find_storage_flags`], also returning the files that could not be read.
 pub fn scan_storage_flags(root: &Path) -> FlagScan {
     let mut scan = FlagScan::default();

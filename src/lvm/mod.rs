@@ -7,7 +7,8 @@ pub use report::{Lv, LvmState, Pv, Vg};
 
 use anyhow::{Context, Result};
 
-use crate::exec::{self, Cmd, Runner};
+use crate::engine::{self as exec, Runner};
+use crate::exec::Cmd;
 
 /// Common report arguments: JSON, exact bytes.
 pub const REPORT_ARGS: [&str; 5] = ["--reportformat", "json", "--units", "b", "--nosuffix"];

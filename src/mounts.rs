@@ -1,6 +1,5 @@
-//! The docker-overlay2 target's pure pieces: the fstab entry that mounts
-//! the thin LV at Docker's data root, reading /proc/self/mountinfo, and the
-//! systemd unit that activates the pool at boot.
+//! Mounts: the fstab entry that mounts a thin LV at Docker's data root
+//! (docker-overlay2), and reading /proc/self/mountinfo.
 //!
 //! Why fstab and not a hand-written `.mount` unit: on a systemd host
 //! `systemd-fstab-generator` turns the fstab line into exactly such a unit
@@ -13,8 +12,6 @@ use std::path::Path;
 
 /// Mount options: project quotas for `overlay2.size`.
 pub const MOUNT_OPTS: &str = "defaults,pquota";
-pub const UNIT_NAME: &str = "dmctl-activate.service";
-pub const UNIT_PATH: &str = "/etc/systemd/system/dmctl-activate.service";
 
 /// fstab escapes spaces and tabs as octal.
 fn unescape(s: &str) -> String {
@@ -152,45 +149,24 @@ pub fn find_mount(mountinfo: &str, path: &Path) -> Option<MountEntry> {
     })
 }
 
-/// The systemd unit that activates the pool (and its thin LVs, and mounts
-/// the data root) before the container runtimes and local filesystems.
-pub fn unit_text(exe: &str, vg: &str, pool: &str, extra_args: &[String]) -> String {
-    let args: Vec<String> = ["activate", "--vg", vg, "--pool", pool]
-        .iter()
-        .map(|s| s.to_string())
-        .chain(extra_args.iter().cloned())
-        .collect();
-    format!(
-        "# Written by dmctl: activate the thin pool {vg}/{pool} at boot, before the\n\
-         # container runtimes (and the fstab mount of a data root on one of its LVs).\n\
-         [Unit]\n\
-         Description=Activate LVM thin pool {vg}/{pool} for container storage (dmctl)\n\
-         DefaultDependencies=no\n\
-         After=systemd-udev-trigger.service lvm2-monitor.service\n\
-         Before=local-fs-pre.target docker.service containerd.service shutdown.target\n\
-         Wants=local-fs-pre.target\n\
-         Conflicts=shutdown.target\n\
-         \n\
-         [Service]\n\
-         Type=oneshot\n\
-         RemainAfterExit=yes\n\
-         ExecStart={exe} {}\n\
-         \n\
-         [Install]\n\
-         WantedBy=sysinit.target\n",
-        args.join(" ")
-    )
-}
-
-/// Whether a unit file activates `vg/pool` (the ExecStart names both).
-pub fn unit_covers(text: &str, vg: &str, pool: &str) -> bool {
-    text.lines().any(|l| {
-        let l = l.trim();
-        l.starts_with("ExecStart=")
-            && l.contains(" activate")
-            && l.contains(&format!("--vg {vg} "))
-            && (l.ends_with(&format!("--pool {pool}")) || l.contains(&format!("--pool {pool} ")))
-    })
+/// The fstab without dmctl's entry for `mountpoint` (and the comment line
+/// dmctl wrote above it): `None` when there is no such entry of `source`.
+pub fn remove_fstab(existing: &str, source: &str, mountpoint: &Path) -> Option<String> {
+    let e = fstab_entry(existing, mountpoint).filter(|e| e.source == source)?;
+    let lines: Vec<&str> = existing.lines().collect();
+    let mut keep = Vec::with_capacity(lines.len());
+    for (i, l) in lines.iter().enumerate() {
+        let n = i + 1;
+        if n == e.line || (n + 1 == e.line && l.starts_with("# dmctl:")) {
+            continue;
+        }
+        keep.push(*l);
+    }
+    let mut t = keep.join("\n");
+    if !t.is_empty() {
+        t.push('\n');
+    }
+    Some(t)
 }
 
 #[cfg(test)]
@@ -256,20 +232,15 @@ mod tests {
     }
 
     #[test]
-    fn unit_file_text() {
-        let u = unit_text("/usr/local/bin/dmctl", "docker", "thinpool", &[]);
-        assert!(u.contains("Before=local-fs-pre.target docker.service containerd.service"));
-        assert!(
-            u.contains("\nExecStart=/usr/local/bin/dmctl activate --vg docker --pool thinpool\n")
-        );
-        assert!(u.contains("Type=oneshot\nRemainAfterExit=yes\n"));
-        assert!(u.contains("DefaultDependencies=no"));
-        assert!(u.contains("[Install]\nWantedBy=sysinit.target\n"));
-        assert!(unit_covers(&u, "docker", "thinpool"));
-        assert!(!unit_covers(&u, "docker", "thin"));
-        assert!(!unit_covers(&u, "dock", "thinpool"));
-        let u = unit_text("/x/dmctl", "vg", "p", &["--data-root".into(), "/d".into()]);
-        assert!(u.contains("activate --vg vg --pool p --data-root /d\n"));
-        assert!(unit_covers(&u, "vg", "p"));
+    fn fstab_removal_restores_the_file_before_setup() {
+        let dr = Path::new("/var/lib/docker");
+        let t = merge_fstab(Some(FSTAB), SRC, dr).unwrap().unwrap();
+        assert_eq!(remove_fstab(&t, SRC, dr).as_deref(), Some(FSTAB));
+        assert_eq!(remove_fstab(FSTAB, SRC, dr), None);
+        // Another device at the mount point is not ours to remove.
+        let other = format!("{FSTAB}/dev/sdc1 /var/lib/docker xfs defaults 0 0\n");
+        assert_eq!(remove_fstab(&other, SRC, dr), None);
+        let only = merge_fstab(None, SRC, dr).unwrap().unwrap();
+        assert_eq!(remove_fstab(&only, SRC, dr).as_deref(), Some(""));
     }
 }

@@ -1,0 +1,397 @@
+//! What dmctl knows about the host: one probe model shared by every
+//! command. Each fact is gathered the first time something asks for it and
+//! kept for the rest of the run, so no probe is written (or run) twice and
+//! a command pays only for what it asks.
+//!
+//! Tests preset facts with the `set_*` methods and a [`FakeRunner`] with no
+//! answers: any fact they did not preset fails the test loudly.
+//!
+//! [`FakeRunner`]: crate::engine::FakeRunner
+
+use anyhow::{Context, Result};
+use std::cell::{OnceCell, RefCell};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::device::{self, DeviceFacts};
+use crate::docker::version::{self as dversion, DockerVersion};
+use crate::engine::{self, Runner};
+use crate::exec::Cmd;
+use crate::lvm::{self, LvmState};
+use crate::mounts::{self, MountEntry};
+use crate::{fsutil, tools};
+
+/// Facts, gathered lazily through one runner.
+pub struct Facts<'r> {
+    r: &'r dyn Runner,
+    lvm: OnceCell<LvmState>,
+    dm_status: OnceCell<String>,
+    thin_target: OnceCell<bool>,
+    thin_loaded: OnceCell<bool>,
+    dockerd: OnceCell<Option<DockerVersion>>,
+    dockerd_installed: OnceCell<bool>,
+    mountinfo: OnceCell<String>,
+    systemd: OnceCell<bool>,
+    device: OnceCell<DeviceFacts>,
+    files: RefCell<BTreeMap<PathBuf, Option<String>>>,
+    enabled: RefCell<BTreeMap<String, bool>>,
+    devnums: RefCell<BTreeMap<PathBuf, Option<String>>>,
+    dirs: RefCell<BTreeMap<PathBuf, Option<Vec<String>>>>,
+    fs_types: RefCell<BTreeMap<PathBuf, Option<String>>>,
+    exe: OnceCell<String>,
+}
+
+impl<'r> Facts<'r> {
+    pub fn new(r: &'r dyn Runner) -> Self {
+        Facts {
+            r,
+            lvm: OnceCell::new(),
+            dm_status: OnceCell::new(),
+            thin_target: OnceCell::new(),
+            thin_loaded: OnceCell::new(),
+            dockerd: OnceCell::new(),
+            dockerd_installed: OnceCell::new(),
+            mountinfo: OnceCell::new(),
+            systemd: OnceCell::new(),
+            device: OnceCell::new(),
+            files: RefCell::new(BTreeMap::new()),
+            enabled: RefCell::new(BTreeMap::new()),
+            devnums: RefCell::new(BTreeMap::new()),
+            dirs: RefCell::new(BTreeMap::new()),
+            fs_types: RefCell::new(BTreeMap::new()),
+            exe: OnceCell::new(),
+        }
+    }
+
+    /// The runner probes go through.
+    pub fn runner(&self) -> &'r dyn Runner {
+        self.r
+    }
+
+    /// Every PV, VG, LV and segment: one `lvm fullreport`.
+    pub fn lvm(&self) -> Result<&LvmState> {
+        if let Some(l) = self.lvm.get() {
+            return Ok(l);
+        }
+        let l = lvm::probe(self.r)?;
+        Ok(self.lvm.get_or_init(|| l))
+    }
+
+    /// `dmsetup status` of every device.
+    pub fn dm_status(&self) -> Result<&str> {
+        if let Some(s) = self.dm_status.get() {
+            return Ok(s);
+        }
+        let out = engine::run(self.r, &Cmd::new("dmsetup").arg("status"))?;
+        Ok(self.dm_status.get_or_init(|| out.stdout))
+    }
+
+    /// The kernel can make thin pools: `dmsetup targets` lists thin-pool,
+    /// or the dm_thin_pool module is there for lvm to load.
+    pub fn thin_target(&self) -> Result<bool> {
+        if let Some(t) = self.thin_target.get() {
+            return Ok(*t);
+        }
+        let t = thin_module_available() || self.thin_target_loaded()?;
+        Ok(*self.thin_target.get_or_init(|| t))
+    }
+
+    /// `dmsetup targets` lists thin-pool (the module is loaded).
+    pub fn thin_target_loaded(&self) -> Result<bool> {
+        if let Some(t) = self.thin_loaded.get() {
+            return Ok(*t);
+        }
+        let out = engine::run(self.r, &Cmd::new("dmsetup").arg("targets"))
+            .context("device-mapper is not usable (`modprobe dm_mod`)")?;
+        let t = out
+            .stdout
+            .lines()
+            .any(|l| l.split_whitespace().next() == Some("thin-pool"));
+        Ok(*self.thin_loaded.get_or_init(|| t))
+    }
+
+    /// dockerd is installed (found in PATH or the sbin dirs).
+    pub fn dockerd_installed(&self) -> bool {
+        *self
+            .dockerd_installed
+            .get_or_init(|| tools::find("dockerd").is_some())
+    }
+
+    /// dockerd's version (`dockerd --version`), when installed and readable.
+    pub fn dockerd(&self) -> Option<&DockerVersion> {
+        self.dockerd
+            .get_or_init(|| {
+                if !self.dockerd_installed() {
+                    return None;
+                }
+                let o = self.r.exec(&Cmd::new("dockerd").arg("--version")).ok()?;
+                (o.status == 0)
+                    .then(|| dversion::parse_dockerd_version(&o.stdout))
+                    .flatten()
+            })
+            .as_ref()
+    }
+
+    /// A file's text; `None` when it does not exist.
+    pub fn file(&self, path: &Path) -> Result<Option<String>> {
+        if let Some(t) = self.files.borrow().get(path) {
+            return Ok(t.clone());
+        }
+        let t = fsutil::read_optional(path)?;
+        self.files
+            .borrow_mut()
+            .insert(path.to_path_buf(), t.clone());
+        Ok(t)
+    }
+
+    /// /proc/self/mountinfo.
+    pub fn mountinfo(&self) -> Result<&str> {
+        if let Some(m) = self.mountinfo.get() {
+            return Ok(m);
+        }
+        let m = std::fs::read_to_string("/proc/self/mountinfo")
+            .context("reading /proc/self/mountinfo")?;
+        Ok(self.mountinfo.get_or_init(|| m))
+    }
+
+    /// The mount whose mount point is `path`, if any.
+    pub fn mount_at(&self, path: &Path) -> Result<Option<MountEntry>> {
+        Ok(mounts::find_mount(self.mountinfo()?, path))
+    }
+
+    /// systemd is PID 1 (`/run/systemd/system` exists).
+    pub fn systemd(&self) -> bool {
+        *self
+            .systemd
+            .get_or_init(|| Path::new("/run/systemd/system").is_dir())
+    }
+
+    /// `systemctl is-enabled UNIT` says enabled; `None` when systemd is
+    /// not PID 1.
+    pub fn unit_enabled(&self, unit: &str) -> Result<Option<bool>> {
+        if !self.systemd() || tools::find("systemctl").is_none() {
+            return Ok(None);
+        }
+        if let Some(e) = self.enabled.borrow().get(unit) {
+            return Ok(Some(*e));
+        }
+        let o = self
+            .r
+            .exec(&Cmd::new("systemctl").args(["is-enabled", unit]))?;
+        let e = o.status == 0 && o.stdout.trim() == "enabled";
+        self.enabled.borrow_mut().insert(unit.to_string(), e);
+        Ok(Some(e))
+    }
+
+    /// The device named on the command line (one per run).
+    pub fn device(&self, given: &Path) -> Result<&DeviceFacts> {
+        if let Some(d) = self.device.get() {
+            return Ok(d);
+        }
+        let d = device::gather(self.r, given, self.mountinfo().unwrap_or(""))?;
+        Ok(self.device.get_or_init(|| d))
+    }
+
+    /// The filesystem type on a block device (`blkid`), if any.
+    pub fn fs_type(&self, dev: &Path) -> Result<Option<String>> {
+        if let Some(t) = self.fs_types.borrow().get(dev) {
+            return Ok(t.clone());
+        }
+        // blkid exits 2 when it finds no signature.
+        let o = self.r.exec(
+            &Cmd::new("blkid")
+                .args(["-p", "-o", "value", "-s", "TYPE"])
+                .arg(dev.to_string_lossy()),
+        )?;
+        let t = o.stdout.trim();
+        let t = (o.status == 0 && !t.is_empty()).then(|| t.to_string());
+        self.fs_types
+            .borrow_mut()
+            .insert(dev.to_path_buf(), t.clone());
+        Ok(t)
+    }
+
+    /// `maj:min` of a block device node, if it is one.
+    pub fn devnum(&self, path: &Path) -> Option<String> {
+        if let Some(d) = self.devnums.borrow().get(path) {
+            return d.clone();
+        }
+        let d = devnum(path);
+        self.devnums
+            .borrow_mut()
+            .insert(path.to_path_buf(), d.clone());
+        d
+    }
+
+    /// Entries of a directory (`lost+found` left out); `None`: no such dir.
+    pub fn dir_entries(&self, dir: &Path) -> Result<Option<Vec<String>>> {
+        if let Some(d) = self.dirs.borrow().get(dir) {
+            return Ok(d.clone());
+        }
+        let d = dir_entries(dir)?;
+        self.dirs.borrow_mut().insert(dir.to_path_buf(), d.clone());
+        Ok(d)
+    }
+
+    /// dmctl's own path, for the boot unit's ExecStart.
+    pub fn exe(&self) -> String {
+        self.exe
+            .get_or_init(|| {
+                std::env::current_exe()
+                    .ok()
+                    .and_then(|p| p.canonicalize().ok())
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "/usr/local/bin/dmctl".into())
+            })
+            .clone()
+    }
+
+    // Presets, for tests and for facts a caller already holds.
+
+    pub fn set_lvm(&self, l: LvmState) -> &Self {
+        let _ = self.lvm.set(l);
+        self
+    }
+    pub fn set_dm_status(&self, s: &str) -> &Self {
+        let _ = self.dm_status.set(s.to_string());
+        self
+    }
+    pub fn set_file(&self, path: &Path, text: Option<&str>) -> &Self {
+        self.files
+            .borrow_mut()
+            .insert(path.to_path_buf(), text.map(str::to_string));
+        self
+    }
+    pub fn set_dockerd(&self, v: Option<DockerVersion>, installed: bool) -> &Self {
+        let _ = self.dockerd_installed.set(installed);
+        let _ = self.dockerd.set(v);
+        self
+    }
+    pub fn set_thin_target(&self, t: bool) -> &Self {
+        let _ = self.thin_target.set(t);
+        self
+    }
+    pub fn set_mountinfo(&self, m: &str) -> &Self {
+        let _ = self.mountinfo.set(m.to_string());
+        self
+    }
+    pub fn set_systemd(&self, on: bool) -> &Self {
+        let _ = self.systemd.set(on);
+        self
+    }
+    pub fn set_unit_enabled(&self, unit: &str, e: bool) -> &Self {
+        self.enabled.borrow_mut().insert(unit.to_string(), e);
+        self
+    }
+    pub fn set_fs_type(&self, dev: &Path, t: Option<&str>) -> &Self {
+        self.fs_types
+            .borrow_mut()
+            .insert(dev.to_path_buf(), t.map(str::to_string));
+        self
+    }
+    pub fn set_devnum(&self, path: &Path, d: Option<&str>) -> &Self {
+        self.devnums
+            .borrow_mut()
+            .insert(path.to_path_buf(), d.map(str::to_string));
+        self
+    }
+    pub fn set_dir_entries(&self, dir: &Path, e: Option<Vec<String>>) -> &Self {
+        self.dirs.borrow_mut().insert(dir.to_path_buf(), e);
+        self
+    }
+    pub fn set_exe(&self, exe: &str) -> &Self {
+        let _ = self.exe.set(exe.to_string());
+        self
+    }
+    pub fn set_device(&self, d: DeviceFacts) -> &Self {
+        let _ = self.device.set(d);
+        self
+    }
+}
+
+/// `maj:min` of a device node.
+fn devnum(path: &Path) -> Option<String> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let m = std::fs::metadata(path).ok()?;
+    m.file_type().is_block_device().then(|| {
+        let rdev = m.rdev();
+        format!(
+            "{}:{}",
+            nix::sys::stat::major(rdev),
+            nix::sys::stat::minor(rdev)
+        )
+    })
+}
+
+/// Entries of a directory (`lost+found` left out); `None`: no such dir.
+fn dir_entries(dir: &Path) -> Result<Option<Vec<String>>> {
+    match std::fs::read_dir(dir) {
+        Ok(rd) => Ok(Some(
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n != "lost+found")
+                .collect(),
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("reading {}", dir.display())),
+    }
+}
+
+/// udevd is running when its control socket exists.
+pub fn udev_running() -> bool {
+    Path::new("/run/udev/control").exists()
+}
+
+/// Whether the running kernel has a dm_thin_pool module (or built in).
+pub fn thin_module_available() -> bool {
+    if Path::new("/sys/module/dm_thin_pool").exists() {
+        return true;
+    }
+    let Ok(rel) = std::fs::read_to_string("/proc/sys/kernel/osrelease") else {
+        return false;
+    };
+    let base = Path::new("/lib/modules").join(rel.trim());
+    ["modules.dep", "modules.builtin"].iter().any(|f| {
+        std::fs::read_to_string(base.join(f))
+            .map(|t| t.contains("dm-thin-pool.ko"))
+            .unwrap_or(false)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::FakeRunner;
+    use crate::exec::Output;
+
+    #[test]
+    fn each_fact_is_probed_once() {
+        let f = FakeRunner::new();
+        f.on(
+            &["lvm", "fullreport"],
+            Output::ok(include_str!("../tests/fixtures/vm/blank--fullreport.out")),
+        )
+        .on(&["dmsetup", "status"], Output::ok("No devices found\n"));
+        let facts = Facts::new(&f);
+        facts.lvm().unwrap();
+        facts.lvm().unwrap();
+        facts.dm_status().unwrap();
+        facts.dm_status().unwrap();
+        assert_eq!(f.programs(), ["lvm", "dmsetup"]);
+    }
+
+    #[test]
+    fn presets_run_nothing() {
+        let f = FakeRunner::new();
+        let facts = Facts::new(&f);
+        facts
+            .set_lvm(LvmState::default())
+            .set_file(Path::new("/etc/x"), Some("y"));
+        assert!(facts.lvm().unwrap().vgs.is_empty());
+        assert_eq!(
+            facts.file(Path::new("/etc/x")).unwrap().as_deref(),
+            Some("y")
+        );
+        assert!(f.history().is_empty());
+    }
+}
