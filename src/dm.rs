@@ -83,8 +83,11 @@ pub enum PoolMode {
 /// device-mapper/thin-provisioning.rst).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum PoolStatus {
-    /// The target reported `Fail`.
+    /// The target reported `Fail`: the pool is in failure mode.
     Failed,
+    /// The target reported `Error`: the kernel could not read the pool's
+    /// metadata to report it.
+    Error,
     Active(PoolCounters),
 }
 
@@ -130,8 +133,10 @@ pub fn parse_pool_status(line: &str) -> Result<PoolStatus> {
         bail!("not a thin-pool status line: {:?}", line.trim_end());
     }
     let f = &t[3..];
-    if f.first() == Some(&"Fail") {
-        return Ok(PoolStatus::Failed);
+    match f.first() {
+        Some(&"Fail") => return Ok(PoolStatus::Failed),
+        Some(&"Error") => return Ok(PoolStatus::Error),
+        _ => {}
     }
     if f.len() < 7 {
         bail!(
@@ -345,6 +350,12 @@ mod tests {
         assert_eq!(
             parse_pool_status("0 8 thin-pool Fail").unwrap(),
             PoolStatus::Failed
+        );
+        // dm-thin's pool_status() emits "Error" when it cannot read the
+        // metadata (drivers/md/dm-thin.c, the `err:` label).
+        assert_eq!(
+            parse_pool_status("docker-thinpool-tpool: 0 4194304 thin-pool Error ").unwrap(),
+            PoolStatus::Error
         );
         let PoolStatus::Active(c) = parse_pool_status(
             "0 8 thin-pool 3 10/20 30/30 - out_of_data_space no_discard_passdown error_if_no_space needs_check 5",

@@ -159,6 +159,14 @@ pub fn check_pool(f: &Evidence) -> Vec<Finding> {
             format!("{path} has failed (dm status Fail)"),
             &repair,
         )),
+        "error" => v.push(crit(
+            "pool.mode",
+            format!(
+                "{path} reports Error: the kernel cannot read its metadata (see `dmesg` for \
+                 device-mapper: thin errors)"
+            ),
+            &repair,
+        )),
         "ro" => v.push(crit(
             "pool.mode",
             format!("{path} is read-only (metadata out of space or damaged)"),
@@ -1026,5 +1034,35 @@ mod tests {
         let f = Evidence { lvm: false, ..f };
         assert_eq!(only(&f, "host.lvm").severity, Severity::Critical);
         assert!(!diagnose(&f).iter().any(|x| x.check == "pool.found"));
+    }
+
+    #[test]
+    fn failed_and_error_pools_are_critical() {
+        use crate::cmd::status::tests::{fx, rep, PROFILE};
+        for (line, word) in [
+            (
+                format!("docker-thinpool: {}", fx!("09-failed-dmsetup-status.out")),
+                "Fail",
+            ),
+            (
+                "docker-thinpool: 0 983040 thin-pool Error\n".to_string(),
+                "Error",
+            ),
+        ] {
+            let ev = Evidence {
+                pool: Some(rep(
+                    fx!("01-fresh-fullreport.out"),
+                    Some(&line),
+                    Some(PROFILE),
+                )),
+                ..healthy()
+            };
+            let f = check_pool(&ev);
+            let m = f.iter().find(|f| f.check == "pool.mode").unwrap();
+            assert_eq!(m.severity, Severity::Critical, "{word}: {m:?}");
+            assert!(m.message.contains(word), "{m:?}");
+            assert!(m.fix.iter().any(|c| c.contains("lvconvert --repair")));
+            assert_eq!(worst(&diagnose(&ev)).exit_code(), 6);
+        }
     }
 }

@@ -191,7 +191,7 @@ pub struct StatusReport {
     pub dm_name: String,
     pub found_by: FoundBy,
     pub active: bool,
-    /// `rw`, `ro`, `out_of_data_space`, `fail` or `inactive`.
+    /// `rw`, `ro`, `out_of_data_space`, `fail`, `error` or `inactive`.
     pub mode: String,
     pub needs_check: bool,
     /// `queue_if_no_space` or `error_if_no_space`.
@@ -229,7 +229,7 @@ impl StatusReport {
         format!("{}/{}", self.vg, self.pool)
     }
     pub fn read_only(&self) -> bool {
-        self.mode == "ro" || self.mode == "fail"
+        matches!(self.mode.as_str(), "ro" | "fail" | "error")
     }
 }
 
@@ -297,6 +297,16 @@ pub fn build(
                 Some(c.used_metadata_blocks * dm::METADATA_BLOCK),
                 c.total_metadata_blocks * dm::METADATA_BLOCK,
             ),
+            "dmsetup",
+        ),
+        Some(PoolStatus::Error) => (
+            true,
+            "error",
+            false,
+            lvm_when_full,
+            None,
+            Usage::new(None, lv.size),
+            Usage::new(None, meta_total_lvm),
             "dmsetup",
         ),
         Some(PoolStatus::Failed) => (
@@ -718,6 +728,41 @@ pub(crate) mod tests {
             profile,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn failed_and_error_pools_are_states_not_parse_errors() {
+        // The kernel's own line for a pool whose metadata device failed
+        // (captured in the VM, tests/vm/scenarios/45-failed-pool.sh), as
+        // `dmsetup status` prints it for all devices.
+        let real = fx!("09-failed-dmsetup-status.out");
+        assert_eq!(real.trim_end(), "0 983040 thin-pool Fail");
+        let all = format!("docker-thinpool: {real}");
+        let r = rep(fx!("01-fresh-fullreport.out"), Some(&all), Some(PROFILE));
+        assert!(r.active && r.read_only());
+        assert_eq!(r.mode, "fail");
+        assert_eq!(r.data.used_bytes, None);
+        assert!(render_human(&r).contains("fail"));
+        assert!(render_prometheus(&r)
+            .contains("dmctl_thinpool_read_only{vg=\"docker\",pool=\"thinpool\"} 1"));
+        // dm-thin's `Error` (metadata unreadable while reporting).
+        let err = "docker-thinpool: 0 983040 thin-pool Error\n";
+        let r = rep(fx!("01-fresh-fullreport.out"), Some(err), Some(PROFILE));
+        assert_eq!(r.mode, "error");
+        assert!(r.read_only());
+        // A truncated line is still an error naming what is wrong.
+        let bad = "docker-thinpool: 0 983040 thin-pool 1 217/2048\n";
+        let e = build(
+            &state(fx!("01-fresh-fullreport.out")),
+            "docker",
+            "thinpool",
+            FoundBy::OnlyPool,
+            Some(bad),
+            Path::new("/etc/lvm/profile"),
+            None,
+        )
+        .unwrap_err();
+        assert!(format!("{e:#}").contains("fields"), "{e:#}");
     }
 
     #[test]

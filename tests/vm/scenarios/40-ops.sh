@@ -103,6 +103,11 @@ assert_rc 3 dmctl status
 assert_contains "$LAST_ERR" "no thin pool" "status without a pool says so"
 
 echo "=== fresh pool (setup on $B, data 20%VG)"
+# A daemon.json of the admin's own, as serde_json writes it: teardown must
+# give it back byte for byte.
+mkdir -p /etc/docker
+printf '{\n  "log-level": "warn"\n}\n' >/etc/docker/daemon.json
+cp /etc/docker/daemon.json "$T/daemon.json.orig"
 assert_rc 0 dmctl setup $B --data-percent 20
 check_status fresh
 assert_eq 0 "$(jget "$T/s.json" data.used_bytes)" "fresh: nothing used"
@@ -267,6 +272,7 @@ assert_eq "" "$(wipefs -n $D)" "wipefs -n $D is empty"
 assert_rc 5 vgs docker
 assert_eq 1 "$([[ -e /etc/lvm/profile/docker-thinpool.profile ]] || echo 1)" "profile removed"
 assert_not_contains "$(cat /etc/docker/daemon.json)" "devicemapper" "daemon.json has no devicemapper"
+assert_eq "$(sha256sum <"$T/daemon.json.orig")" "$(sha256sum </etc/docker/daemon.json)" "daemon.json as before setup (byte for byte)"
 assert_rc 0 dmctl teardown --format json
 printf '%s\n' "$LAST_OUT" >"$T/t2.json"
 assert_eq false "$(jget "$T/t2.json" changed)" "second teardown is a no-op"

@@ -5,6 +5,9 @@
 # --target docker-overlay2 (dockerd 20.10 on overlay2 / xfs in a thin LV,
 # usage grows), re-runs change nothing, --dry-run changes nothing, and after a
 # simulated reboot `dmctl activate` brings the pool back and the runtime starts.
+# Then teardown of each: every artifact gone (fstab line and mount, data LV,
+# daemon.json it created, containerd section, boot unit, profile), config
+# files as before setup, the disks blank (wipefs -n), a second run a no-op.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -51,6 +54,8 @@ root = "/var/lib/containerd"
     sandbox_image = "registry.k8s.io/pause:3.6"
 EOF
 cp "$CFG" /tmp/config.toml.orig
+
+cp /etc/fstab /tmp/fstab.orig
 
 step "1. containerd-devmapper --dry-run changes nothing"
 dev_before=$(dsum /dev/vdb)
@@ -201,5 +206,36 @@ start_dockerd
 assert_rc 0 docker run --rm --network none bb:1 cat /etc/passwd
 assert_contains "$LAST_OUT" "root:x:0:0" "dockerd runs containers after activate"
 stop_dockerd
+
+step "11. teardown of the docker-overlay2 pool"
+assert_rc 0 dm /tmp/t1.json teardown --pool ov/thinpool
+cat /tmp/t1.json
+assert_eq "True" "$(jget /tmp/t1.json 'd["changed"]')" "overlay2 teardown: changed=true"
+assert_eq "" "$(findmnt -n -o SOURCE /var/lib/docker || true)" "data root unmounted"
+assert_eq "$(fsum /tmp/fstab.orig)" "$(fsum /etc/fstab)" "fstab as before setup"
+assert_eq none "$(fsum /etc/docker/daemon.json)" "daemon.json dmctl created is gone"
+assert_eq "" "$(wipefs -n /dev/vdc)" "wipefs -n /dev/vdc is empty"
+assert_rc 5 vgs ov
+assert_eq none "$(fsum /etc/lvm/profile/ov-thinpool.profile)" "ov profile removed"
+assert_contains "$(cat /etc/systemd/system/dmctl-activate.service)" "--vg docker --pool thinpool" "the other pool's unit is left alone"
+assert_rc 0 dm /tmp/t2.json teardown --pool ov/thinpool
+assert_eq "False" "$(jget /tmp/t2.json 'd["changed"]')" "overlay2 teardown again: changed=false"
+
+step "12. teardown of the containerd-devmapper pool"
+# containerd's own thin devices stay active after it stops; remove them
+# as an admin would before tearing the pool down.
+for d in $(dmsetup ls | awk '/^docker-thinpool-snap/ {print $1}'); do dmsetup remove "$d"; done
+assert_rc 0 dm /tmp/t3.json teardown
+cat /tmp/t3.json
+assert_eq "True" "$(jget /tmp/t3.json 'd["changed"]')" "containerd teardown: changed=true"
+assert_eq "$(fsum /tmp/config.toml.orig)" "$(fsum "$CFG")" "config.toml as before setup (byte for byte)"
+diff /tmp/config.toml.orig "$CFG" || true
+assert_eq none "$(fsum /etc/systemd/system/dmctl-activate.service)" "boot unit removed"
+assert_eq "" "$(wipefs -n /dev/vdb)" "wipefs -n /dev/vdb is empty"
+assert_rc 5 vgs docker
+assert_eq none "$(fsum /etc/lvm/profile/docker-thinpool.profile)" "profile removed"
+assert_eq "$(fsum /tmp/fstab.orig)" "$(fsum /etc/fstab)" "fstab still as before setup"
+assert_rc 0 dm /tmp/t4.json teardown
+assert_eq "False" "$(jget /tmp/t4.json 'd["changed"]')" "containerd teardown again: changed=false"
 
 summary
