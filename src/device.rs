@@ -152,17 +152,15 @@ pub fn gather(r: &dyn Runner, given: &Path, mountinfo: &str) -> Result<DeviceFac
 /// Mount points whose source is one of `devnums` (`(name, "maj:min")`),
 /// from /proc/self/mountinfo (field 3 is maj:min, field 5 the mount point).
 pub fn mounts_of(mountinfo: &str, devnums: &[(String, String)]) -> Vec<(String, String)> {
-    let mut v = Vec::new();
-    for line in mountinfo.lines() {
-        let t: Vec<&str> = line.split(' ').collect();
-        if t.len() < 5 {
-            continue;
-        }
-        if let Some((name, _)) = devnums.iter().find(|(_, n)| !n.is_empty() && n == t[2]) {
-            v.push((name.clone(), t[4].replace("\\040", " ")));
-        }
-    }
-    v
+    crate::mounts::parse_mountinfo(mountinfo)
+        .into_iter()
+        .filter_map(|m| {
+            devnums
+                .iter()
+                .find(|(_, n)| !n.is_empty() && *n == m.devnum)
+                .map(|(name, _)| (name.clone(), m.target))
+        })
+        .collect()
 }
 
 /// Names among `names` that /proc/swaps lists as active swap.

@@ -20,6 +20,7 @@ pub mod lock;
 pub mod lvm;
 pub mod mounts;
 pub mod pool;
+pub mod status;
 pub mod targets;
 #[cfg(test)]
 pub mod testkit;

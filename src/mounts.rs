@@ -125,28 +125,38 @@ pub struct MountEntry {
     pub options: String,
 }
 
+/// Every line of /proc/self/mountinfo, in order (field 3 maj:min, 5 the
+/// mount point, 6 its options; after ` - `: type, source, superblock
+/// options). Lines that do not have these fields are skipped.
+pub fn parse_mountinfo(mountinfo: &str) -> Vec<MountEntry> {
+    mountinfo
+        .lines()
+        .filter_map(|line| {
+            let (pre, post) = line.split_once(" - ")?;
+            let a: Vec<&str> = pre.split(' ').collect();
+            let b: Vec<&str> = post.split(' ').collect();
+            if a.len() < 6 || b.len() < 3 {
+                return None;
+            }
+            Some(MountEntry {
+                devnum: a[2].to_string(),
+                target: unescape(a[4]),
+                fstype: b[0].to_string(),
+                source: unescape(b[1]),
+                options: format!("{},{}", a[5], b[2]),
+            })
+        })
+        .collect()
+}
+
 /// The mount at exactly `path` (the topmost one when stacked).
 pub fn find_mount(mountinfo: &str, path: &Path) -> Option<MountEntry> {
     let want = path.to_string_lossy();
     let want = want.trim_end_matches('/');
-    mountinfo.lines().rev().find_map(|line| {
-        let (pre, post) = line.split_once(" - ")?;
-        let a: Vec<&str> = pre.split(' ').collect();
-        let b: Vec<&str> = post.split(' ').collect();
-        if a.len() < 6 || b.len() < 3 {
-            return None;
-        }
-        let target = unescape(a[4]);
-        (target.trim_end_matches('/') == want || (want.is_empty() && target == "/")).then(|| {
-            MountEntry {
-                devnum: a[2].to_string(),
-                target,
-                fstype: b[0].to_string(),
-                source: unescape(b[1]),
-                options: format!("{},{}", a[5], b[2]),
-            }
-        })
-    })
+    parse_mountinfo(mountinfo)
+        .into_iter()
+        .rev()
+        .find(|m| m.target.trim_end_matches('/') == want || (want.is_empty() && m.target == "/"))
 }
 
 /// The fstab without dmctl's entry for `mountpoint` (and the comment line

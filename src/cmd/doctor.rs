@@ -7,7 +7,6 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{Format, GlobalOpts};
-use crate::cmd::status::{self, StatusReport};
 use crate::config::Settings;
 use crate::docker::daemon_json;
 use crate::docker::flags::{self, FlagScan};
@@ -16,6 +15,7 @@ use crate::engine::SystemRunner;
 use crate::error::exit;
 use crate::facts::Facts as HostFacts;
 use crate::lvm::size::human;
+use crate::status::{self, StatusReport};
 use crate::tools;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -368,6 +368,33 @@ pub fn check_boot(f: &Evidence) -> Vec<Finding> {
     vec![warn("boot.activation_unit", msg, &[&fix])]
 }
 
+/// What the pool is wired to (each target's own view of its wiring).
+pub fn check_targets(f: &Evidence) -> Vec<Finding> {
+    let Some(p) = pool_of(f) else {
+        return Vec::new();
+    };
+    p.targets
+        .iter()
+        .map(|w| {
+            let id = match w.target {
+                "docker-devicemapper" => "target.docker-devicemapper",
+                "containerd-devmapper" => "target.containerd-devmapper",
+                _ => "target.docker-overlay2",
+            };
+            match &w.problem {
+                None => ok(
+                    id,
+                    format!("{} feeds {} ({})", p.pool_path(), w.target, w.detail),
+                ),
+                Some(problem) => {
+                    let fix: Vec<&str> = w.fix.iter().map(String::as_str).collect();
+                    warn(id, problem.clone(), &fix)
+                }
+            }
+        })
+        .collect()
+}
+
 /// Room in the VG for the next autoextend step.
 pub fn check_vg_free(f: &Evidence) -> Vec<Finding> {
     let Some(p) = pool_of(f) else {
@@ -546,6 +573,7 @@ pub fn diagnose(f: &Evidence) -> Vec<Finding> {
     v.extend(check_profile(f));
     v.extend(check_vg_free(f));
     v.extend(check_boot(f));
+    v.extend(check_targets(f));
     v.extend(check_host(f));
     v.extend(check_docker(f));
     v
@@ -671,8 +699,8 @@ pub fn run(g: &GlobalOpts, a: &crate::cli::PoolArg) -> Result<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cmd::status::tests::{fx, rep, PROFILE};
     use crate::docker::flags::FlagConflict;
+    use crate::status::tests::{fx, rep, PROFILE};
 
     fn healthy() -> Evidence {
         Evidence {
@@ -715,7 +743,7 @@ mod tests {
 
     #[test]
     fn boot_unit_is_optional_but_a_broken_one_warns() {
-        use crate::cmd::status::UnitInfo;
+        use crate::status::UnitInfo;
         let with = |installed, covers_pool, enabled| {
             let mut f = healthy();
             f.pool.as_mut().unwrap().activation_unit = Some(UnitInfo {
@@ -1038,7 +1066,7 @@ mod tests {
 
     #[test]
     fn failed_and_error_pools_are_critical() {
-        use crate::cmd::status::tests::{fx, rep, PROFILE};
+        use crate::status::tests::{fx, rep, PROFILE};
         for (line, word) in [
             (
                 format!("docker-thinpool: {}", fx!("09-failed-dmsetup-status.out")),

@@ -7,7 +7,6 @@ use serde::Serialize;
 use std::path::PathBuf;
 
 use crate::cli::{ExtendArgs, Format, GlobalOpts};
-use crate::cmd::status;
 use crate::config::MAX_METADATA;
 use crate::device::{self, DeviceFacts};
 use crate::engine::{Action, Plan, StepReport};
@@ -17,6 +16,7 @@ use crate::facts::Facts;
 use crate::lvm::size::{human, lvm_arg, parse_size, round_up};
 use crate::lvm::{self, LvmState};
 use crate::pool::{lvmcmd, sizing};
+use crate::status;
 
 /// A size request: `+SIZE` grows by, `SIZE` grows to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -339,9 +339,9 @@ fn commands(p: &Plan) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cmd::status::tests::{fx, state};
     use crate::device::Signature;
     use crate::error::exit_code;
+    use crate::status::tests::{fx, state};
     use std::path::Path;
 
     fn st() -> LvmState {

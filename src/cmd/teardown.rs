@@ -9,13 +9,13 @@ use std::path::Path;
 
 use crate::bootunit;
 use crate::cli::{Format, GlobalOpts, TargetKind, TeardownArgs};
-use crate::cmd::status;
 use crate::config::Settings;
 use crate::dm;
 use crate::engine::{Action, Plan, StepReport};
 use crate::error::{exit, refused};
 use crate::facts::Facts;
 use crate::pool::{lvmcmd, profile};
+use crate::status;
 use crate::targets;
 
 /// The pool to tear down: `--pool`, else daemon.json's dm.thinpooldev,
@@ -219,10 +219,10 @@ pub fn run(g: &GlobalOpts, a: &TeardownArgs) -> Result<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cmd::status::tests::{fx, state};
     use crate::engine::{describe, FakeRunner, Runner};
     use crate::error::exit_code;
     use crate::lvm::LvmState;
+    use crate::status::tests::{fx, state};
     use std::path::{Path, PathBuf};
 
     /// What teardown's tests vary; turned into preset [`Facts`].

@@ -51,6 +51,8 @@ impl Target for ContainerdDevmapper {
                     "devmapper snapshotter, pool_name {ours}, root_path {}",
                     facts.root_path.unwrap_or_default()
                 ),
+                problem: None,
+                fix: Vec::new(),
             }),
         )
     }

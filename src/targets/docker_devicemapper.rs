@@ -51,6 +51,8 @@ impl Target for DockerDevicemapper {
             target: self.kind().as_str(),
             config: s.daemon_json.display().to_string(),
             detail: format!("storage-driver devicemapper, dm.thinpooldev={ours}"),
+            problem: None,
+            fix: Vec::new(),
         }))
     }
 

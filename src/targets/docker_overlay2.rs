@@ -129,6 +129,20 @@ impl Target for DockerOverlay2 {
                 if mounted { "mounted" } else { "NOT mounted" },
                 s.daemon_json.display()
             ),
+            problem: (!mounted).then(|| {
+                format!(
+                    "{at} is not mounted: dockerd would write its images and containers to \
+                     the filesystem below it, not to the thin LV"
+                )
+            }),
+            fix: if mounted {
+                Vec::new()
+            } else {
+                vec![
+                    format!("dmctl activate --vg {vg} --pool {pool}   # activates and mounts"),
+                    format!("mount {at}"),
+                ]
+            },
         }))
     }
 

@@ -29,6 +29,9 @@ pub struct Wiring {
     pub config: String,
     /// One line: what is in place.
     pub detail: String,
+    /// What is wrong with it, if anything (doctor warns), and the fix.
+    pub problem: Option<String>,
+    pub fix: Vec<String>,
 }
 
 pub trait Target: Sync {

@@ -4,6 +4,7 @@
 use super::*;
 use crate::config::Settings;
 use crate::docker::daemon_json;
+use crate::engine::Runner as _;
 use crate::engine::{apply, Action, Plan};
 use crate::engine::{describe, Step};
 use crate::lvm::{Lv, LvmState};
@@ -405,4 +406,70 @@ fn unit_steps_with_and_without_systemd() {
     assert!(!plan(Scope::Setup, &pr, &s, Some(Path::new(DEV)))
         .unwrap()
         .changes());
+}
+
+#[test]
+fn each_target_sees_its_own_wiring_and_overlay2_an_unmounted_root() {
+    let s = settings(TargetKind::DockerOverlay2);
+    let r = crate::engine::FakeRunner::new();
+    let pr = overlay_done(&s);
+    let f = crate::testkit::facts(&r, &pr, &s, None);
+    let w = wirings(&f, &s, "docker", "thinpool");
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].target, "docker-overlay2");
+    assert!(w[0].problem.is_none(), "{w:?}");
+    assert!(wirings(&f, &s, "docker", "other").is_empty());
+
+    let unmounted = Probe {
+        data_root_mount: None,
+        ..overlay_done(&s)
+    };
+    let f = crate::testkit::facts(&r, &unmounted, &s, None);
+    let w = wirings(&f, &s, "docker", "thinpool");
+    assert!(
+        w[0].problem.as_deref().unwrap().contains("not mounted"),
+        "{w:?}"
+    );
+    assert!(w[0].fix.iter().any(|c| c.starts_with("dmctl activate")));
+
+    // docker-devicemapper and containerd-devmapper: their config names the
+    // pool's device.
+    let s = settings(TargetKind::DockerDevicemapper);
+    let dm = Probe {
+        daemon_json: Some(
+            daemon_json::merge_devicemapper(
+                None,
+                &daemon_json::DmWant {
+                    thinpooldev: s.thinpooldev(),
+                    basesize: None,
+                    fs: None,
+                },
+            )
+            .unwrap()
+            .text,
+        ),
+        ..done_pool(&s)
+    };
+    let f = crate::testkit::facts(&r, &dm, &s, None);
+    let kinds: Vec<_> = wirings(&f, &s, "docker", "thinpool")
+        .iter()
+        .map(|w| w.target)
+        .collect();
+    assert_eq!(kinds, ["docker-devicemapper"]);
+    let s = settings(TargetKind::ContainerdDevmapper);
+    let cd = Probe {
+        containerd_config: Some(
+            crate::containerd::merge_devmapper(None, &s.devmapper_want())
+                .unwrap()
+                .text,
+        ),
+        ..done_pool(&s)
+    };
+    let f = crate::testkit::facts(&r, &cd, &s, None);
+    let kinds: Vec<_> = wirings(&f, &s, "docker", "thinpool")
+        .iter()
+        .map(|w| w.target)
+        .collect();
+    assert_eq!(kinds, ["containerd-devmapper"]);
+    assert!(r.history().is_empty());
 }
