@@ -243,6 +243,7 @@ mod tests {
         let f = Facts::new(&r);
         f.set_lvm(lvm.clone())
             .set_file(&i.daemon_json_path, i.daemon_json.as_deref())
+            .set_file(&crate::fsutil::backup_path(&i.daemon_json_path), None)
             .set_file(&i.profile_path, i.profile.as_deref())
             .set_file(Path::new("/etc/containerd/config.toml"), None)
             .set_file(Path::new("/etc/fstab"), None)

@@ -34,7 +34,7 @@ impl Target for DockerDevicemapper {
         };
         let old = f.file(&s.daemon_json)?;
         let merged = daemon_json::merge_devicemapper(old.as_deref(), &want);
-        daemon_json_edit(p, &s.daemon_json, merged, old.as_deref())
+        daemon_json_edit(p, f, &s.daemon_json, merged, old.as_deref())
     }
 
     fn wiring(&self, f: &Facts, s: &Settings, vg: &str, pool: &str) -> Result<Option<Wiring>> {
@@ -76,6 +76,7 @@ impl Target for DockerDevicemapper {
             }
             _ => daemon_json_edit(
                 p,
+                f,
                 path,
                 daemon_json::remove_devicemapper(&text),
                 Some(&text),
@@ -89,6 +90,7 @@ impl Target for DockerDevicemapper {
 /// it an empty object that dmctl created; a merge error is a refusal.
 pub fn daemon_json_edit(
     p: &mut Plan,
+    f: &Facts,
     path: &Path,
     edit: Result<daemon_json::Merged, daemon_json::MergeError>,
     old: Option<&str>,
@@ -96,7 +98,9 @@ pub fn daemon_json_edit(
     let m = edit.map_err(|e| refused(format!("{}: {e}", path.display())))?;
     p.warnings.extend(m.warnings);
     match old {
-        Some(o) if m.changed && daemon_json::is_empty_object(&m.text) && was_dmctls(path) => {
+        Some(o)
+            if m.changed && daemon_json::is_empty_object(&m.text) && created_by_dmctl(f, path)? =>
+        {
             p.todo(
                 "daemon-json",
                 Action::Remove {
@@ -119,6 +123,6 @@ pub fn daemon_json_edit(
 }
 
 /// dmctl created the file: there is no backup of an earlier one.
-fn was_dmctls(path: &Path) -> bool {
-    !crate::fsutil::backup_path(path).exists()
+pub fn created_by_dmctl(f: &Facts, path: &Path) -> Result<bool> {
+    Ok(f.file(&crate::fsutil::backup_path(path))?.is_none())
 }

@@ -473,3 +473,47 @@ fn each_target_sees_its_own_wiring_and_overlay2_an_unmounted_root() {
     assert_eq!(kinds, ["containerd-devmapper"]);
     assert!(r.history().is_empty());
 }
+
+#[test]
+fn overlay2_teardown_works_on_the_pool_named_not_the_configured_vg() {
+    // Config says vg docker; teardown --pool ov/thinpool.
+    let s = settings(TargetKind::DockerOverlay2);
+    let mut pr = overlay_done(&s);
+    for l in pr.lvm.lvs.iter_mut() {
+        l.vg_name = "ov".into();
+    }
+    for v in pr.lvm.vgs.iter_mut() {
+        v.name = "ov".into();
+    }
+    for p in pr.lvm.pvs.iter_mut() {
+        p.vg_name = "ov".into();
+    }
+    let dev = "/dev/mapper/ov-docker--data";
+    pr.fstab = crate::mounts::merge_fstab(None, dev, &s.data_root).unwrap();
+    pr.data_root_mount.as_mut().unwrap().source = dev.into();
+    let r = crate::engine::FakeRunner::new();
+    let f = crate::testkit::facts(&r, &pr, &s, None);
+    let mut p = Plan::default();
+    docker_overlay2::DockerOverlay2
+        .teardown(&mut p, &f, &s, "ov", "thinpool")
+        .unwrap();
+    let cmds: Vec<String> = p
+        .steps
+        .iter()
+        .filter_map(|st| match &st.action {
+            Some(Action::Run(c)) => Some(c.to_string()),
+            Some(Action::Write { path, .. }) => Some(format!("write {}", path.display())),
+            Some(Action::Remove { path, .. }) => Some(format!("rm {}", path.display())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        cmds,
+        [
+            "umount /var/lib/docker",
+            "write /etc/fstab",
+            "rm /etc/docker/daemon.json",
+            "lvremove -y ov/docker-data"
+        ]
+    );
+}
