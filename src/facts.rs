@@ -77,13 +77,35 @@ impl<'r> Facts<'r> {
         Ok(self.lvm.get_or_init(|| l))
     }
 
-    /// `dmsetup status` of every device.
-    pub fn dm_status(&self) -> Result<&str> {
+    /// The status line of the thin-pool target of the pool whose dm name
+    /// is `dm`, as `dmsetup status` prints it for all devices (`NAME: 0 LEN
+    /// thin-pool ...`). One `dmsetup status NAME` of that device alone:
+    /// listing every device races with runtimes that create and remove
+    /// their own thin devices ("Device does not exist"). The target is on
+    /// `<dm>-tpool` once the pool holds LVM thin LVs, else on `<dm>`.
+    pub fn dm_status(&self, dm: &str) -> Result<&str> {
         if let Some(s) = self.dm_status.get() {
             return Ok(s);
         }
-        let out = engine::run(self.r, &Cmd::new("dmsetup").arg("status"))?;
-        Ok(self.dm_status.get_or_init(|| out.stdout))
+        let tpool = format!("{dm}-tpool");
+        let query = |name: &str| -> Result<String> {
+            let out = engine::run(self.r, &Cmd::new("dmsetup").args(["status", name]))?;
+            Ok(out
+                .stdout
+                .lines()
+                .map(|l| format!("{name}: {l}\n"))
+                .collect())
+        };
+        let mut text = if Path::new("/dev/mapper").join(&tpool).exists() {
+            query(&tpool)?
+        } else {
+            query(dm)?
+        };
+        if crate::dm::pool_status_line(&text, dm).is_none() {
+            // No node for -tpool but the pool is stacked after all.
+            text.push_str(&query(&tpool)?);
+        }
+        Ok(self.dm_status.get_or_init(|| text))
     }
 
     /// The kernel can make thin pools: `dmsetup targets` lists thin-pool,
@@ -371,12 +393,21 @@ mod tests {
             &["lvm", "fullreport"],
             Output::ok(include_str!("../tests/fixtures/vm/blank--fullreport.out")),
         )
-        .on(&["dmsetup", "status"], Output::ok("No devices found\n"));
+        .on(
+            &["dmsetup", "status", "docker-thinpool"],
+            Output::ok(include_str!(
+                "../tests/fixtures/vm/ops-09-healthy-dmsetup-status.out"
+            )),
+        );
         let facts = Facts::new(&f);
         facts.lvm().unwrap();
         facts.lvm().unwrap();
-        facts.dm_status().unwrap();
-        facts.dm_status().unwrap();
+        let s = facts.dm_status("docker-thinpool").unwrap();
+        assert!(
+            s.starts_with("docker-thinpool: 0 983040 thin-pool 0 111/1024"),
+            "{s}"
+        );
+        facts.dm_status("docker-thinpool").unwrap();
         assert_eq!(f.programs(), ["lvm", "dmsetup"]);
     }
 

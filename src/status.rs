@@ -674,7 +674,8 @@ pub fn report(
     let lvm = f.lvm()?;
     let lv = lvm.lv(vg, pool);
     let dm_out = if lv.is_some_and(|l| l.active) {
-        Some(f.dm_status().map_err(|e| root_hint(e, what))?)
+        let dm = dm::dm_name(vg, pool);
+        Some(f.dm_status(&dm).map_err(|e| root_hint(e, what))?)
     } else {
         None
     };
