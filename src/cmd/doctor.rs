@@ -22,6 +22,8 @@ use crate::tools;
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Ok,
+    /// A fact worth knowing that is no risk yet (exit 0).
+    Note,
     Warn,
     Critical,
 }
@@ -29,7 +31,7 @@ pub enum Severity {
 impl Severity {
     pub fn exit_code(self) -> i32 {
         match self {
-            Severity::Ok => exit::OK,
+            Severity::Ok | Severity::Note => exit::OK,
             Severity::Warn => exit::DOCTOR_WARN,
             Severity::Critical => exit::DOCTOR_CRITICAL,
         }
@@ -53,6 +55,14 @@ fn ok(check: &'static str, message: impl Into<String>) -> Finding {
         check,
         message: message.into(),
         fix: Vec::new(),
+    }
+}
+fn note(check: &'static str, message: impl Into<String>, fix: &[&str]) -> Finding {
+    Finding {
+        severity: Severity::Note,
+        check,
+        message: message.into(),
+        fix: fix.iter().map(|s| s.to_string()).collect(),
     }
 }
 fn warn(check: &'static str, message: impl Into<String>, fix: &[&str]) -> Finding {
@@ -395,26 +405,29 @@ pub fn check_targets(f: &Evidence) -> Vec<Finding> {
         .collect()
 }
 
-/// Room in the VG for the next autoextend step.
+/// How close to the autoextend threshold "nearing it" starts (points).
+pub const NEAR_THRESHOLD: f64 = 10.0;
+
+/// Room in the VG for the next autoextend step. A VG that cannot take the
+/// next step is no risk while the pool is far from its threshold (a fresh
+/// default setup: note), a warning as data or metadata use nears the
+/// threshold, and critical once past it: autoextend then fails and the
+/// pool fills.
 pub fn check_vg_free(f: &Evidence) -> Vec<Finding> {
     let Some(p) = pool_of(f) else {
         return Vec::new();
     };
-    match (p.next_autoextend_bytes, p.vg_free_covers_next_autoextend) {
-        (Some(n), Some(false)) => vec![warn(
-            "vg.free",
-            format!(
-                "VG {} has {} free, less than the next autoextend step {}: autoextend will fail",
-                p.vg,
-                human(p.vg_free_bytes),
-                human(n)
-            ),
-            &[&format!(
-                "dmctl extend --pool {} --add-device /dev/DISK",
-                p.pool_path()
-            )],
-        )],
-        (Some(n), _) => vec![ok(
+    let Some(n) = p.next_autoextend_bytes else {
+        return Vec::new();
+    };
+    let short = format!(
+        "VG {} has {} free, less than the next autoextend step {}",
+        p.vg,
+        human(p.vg_free_bytes),
+        human(n)
+    );
+    if p.vg_free_covers_next_autoextend != Some(false) {
+        return vec![ok(
             "vg.free",
             format!(
                 "VG {} has {} free for the next autoextend step {}",
@@ -422,8 +435,48 @@ pub fn check_vg_free(f: &Evidence) -> Vec<Finding> {
                 human(p.vg_free_bytes),
                 human(n)
             ),
+        )];
+    }
+    let fix = format!(
+        "dmctl extend --pool {} --add-device /dev/DISK",
+        p.pool_path()
+    );
+    let threshold = p.profile.threshold.map(f64::from).unwrap_or(100.0);
+    let used = [p.data.percent, p.metadata.percent]
+        .into_iter()
+        .flatten()
+        .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
+    match used {
+        Some(u) if u >= threshold => vec![crit(
+            "vg.free",
+            format!(
+                "{short}: use is {u:.2}%, past the autoextend threshold {threshold}%, and \
+                 autoextend cannot grow the pool: it will fill"
+            ),
+            &[&fix],
         )],
-        _ => Vec::new(),
+        Some(u) if u >= threshold - NEAR_THRESHOLD => vec![warn(
+            "vg.free",
+            format!(
+                "{short}: use is {u:.2}%, near the autoextend threshold {threshold}%, and \
+                 autoextend will fail when it is reached"
+            ),
+            &[&fix],
+        )],
+        Some(u) => vec![note(
+            "vg.free",
+            format!(
+                "{short}: no risk while use ({u:.2}%) stays well below the autoextend \
+                 threshold {threshold}%; autoextend will fail once it is reached"
+            ),
+            &[&fix],
+        )],
+        // Inactive pool: usage unknown (pool.active is already critical).
+        None => vec![note(
+            "vg.free",
+            format!("{short}: autoextend will fail"),
+            &[&fix],
+        )],
     }
 }
 
@@ -653,6 +706,7 @@ pub fn render_human(findings: &[Finding]) -> String {
     for f in findings {
         let tag = match f.severity {
             Severity::Ok => "ok      ",
+            Severity::Note => "note    ",
             Severity::Warn => "WARN    ",
             Severity::Critical => "CRITICAL",
         };
@@ -941,6 +995,7 @@ mod tests {
         );
         // Real: 300 MiB free, next step 20% of 1728 MiB = 348 MiB.
         assert_eq!(p.vg_free_covers_next_autoextend, Some(false));
+        // The real pool is full (past its 80% threshold): critical.
         let v = only(
             &Evidence {
                 pool: Some(p.clone()),
@@ -948,8 +1003,28 @@ mod tests {
             },
             "vg.free",
         );
-        assert_eq!(v.severity, Severity::Warn);
+        assert_eq!(v.severity, Severity::Critical, "{v:?}");
         assert!(v.fix[0].contains("--add-device"));
+        // The same VG with the pool well below, then near the threshold.
+        let at = |data: f64, meta: f64| {
+            let mut q = p.clone();
+            q.data.percent = Some(data);
+            q.metadata.percent = Some(meta);
+            only(
+                &Evidence {
+                    pool: Some(q),
+                    ..healthy()
+                },
+                "vg.free",
+            )
+            .severity
+        };
+        assert_eq!(at(0.0, 10.4), Severity::Note);
+        assert_eq!(at(69.9, 10.0), Severity::Note);
+        assert_eq!(at(70.0, 10.0), Severity::Warn);
+        assert_eq!(at(10.0, 75.0), Severity::Warn, "metadata counts too");
+        assert_eq!(at(80.0, 10.0), Severity::Critical);
+        assert_eq!(Severity::Note.exit_code(), 0);
         p.vg_free_covers_next_autoextend = Some(true);
         assert_eq!(
             only(

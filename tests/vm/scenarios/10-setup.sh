@@ -64,6 +64,12 @@ assert_contains "$dj" '"dm.use_deferred_removal=true"' "daemon.json: deferred re
 assert_contains "$dj" '"dm.use_deferred_deletion=true"' "daemon.json: deferred deletion"
 assert_contains "$(jget /tmp/s1.json 'd["warnings"]')" "less than one autoextend step (388 MiB)" \
     "warns that one disk leaves no room for autoextend"
+# The same fact is no risk on a fresh, empty pool: doctor notes it, exit 0.
+assert_rc 0 dmctl doctor --format json
+printf '%s\n' "$LAST_OUT" >/tmp/d1.json
+assert_eq "note" "$(jget /tmp/d1.json '[f["severity"] for f in d["findings"] if f["check"] == "vg.free"][0]')" \
+    "fresh default setup: vg.free is a note"
+assert_eq "0" "$(jget /tmp/d1.json 'd["exit_code"]')" "fresh default setup: doctor exit 0"
 data_fast=$(lvfield lv_size docker/thinpool)
 meta_fast=$(lvfield lv_metadata_size docker/thinpool)
 
