@@ -118,7 +118,7 @@ assert_eq "monitored" "$(lvs --noheadings -o seg_monitor docker/thinpool | tr -d
 step "8. apt-get remove, dpkg --purge: the pool and configs stay"
 declare -A before
 keep=(/etc/docker/daemon.json /etc/lvm/profile/docker-thinpool.profile /etc/dmctl/dmctl.toml
-    /etc/systemd/system/dmctl-activate.service $PROM_DIR/dmctl.prom)
+    /etc/systemd/system/dmctl-activate.service "$PROM_DIR/dmctl.prom")
 for f in "${keep[@]}"; do before[$f]=$(fsum "$f"); done
 lvs_before=$(lvs --noheadings -o lv_name,lv_attr,lv_size,seg_monitor docker)
 assert_rc 0 env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q dmctl
