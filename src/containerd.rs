@@ -84,8 +84,31 @@ fn only_comments(text: &str) -> bool {
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
 }
 
-/// Merge the devmapper section into `existing` (None: no file).
+/// Merge the devmapper section into `existing` (None: no file); a new file
+/// is a `version = 2` config.
 pub fn merge_devmapper(existing: Option<&str>, w: &DevmapperWant) -> Result<Edited, String> {
+    merge_devmapper_as(existing, w, 2)
+}
+
+/// The config version to start a new file with for containerd `major`:
+/// 3 for containerd 2.x (it migrates older files in memory, with a notice,
+/// and its 2→3 migration drops per-runtime snapshotters), else 2.
+pub fn config_version_for(containerd_major: Option<u32>) -> i64 {
+    match containerd_major {
+        Some(m) if m >= 2 => 3,
+        _ => 2,
+    }
+}
+
+/// [`merge_devmapper`], starting a new file at config `version` (2 or 3).
+/// Existing version 2 and version 3 files are edited in place: the
+/// snapshotter's table, `plugins."io.containerd.snapshotter.v1.devmapper"`,
+/// has the same path in both.
+pub fn merge_devmapper_as(
+    existing: Option<&str>,
+    w: &DevmapperWant,
+    version: i64,
+) -> Result<Edited, String> {
     let problems = validate(w);
     if !problems.is_empty() {
         return Err(format!(
@@ -102,11 +125,11 @@ pub fn merge_devmapper(existing: Option<&str>, w: &DevmapperWant) -> Result<Edit
     })?;
     let mut changed = existing.is_none();
     match version_of(&doc)? {
-        Some(2) => {}
+        Some(2 | 3) => {}
         None if only_comments(text) => {
-            // New or comment-only file: start a version 2 config.
+            // New or comment-only file: start a config of `version`.
             let mut d = DocumentMut::new();
-            d.insert("version", value(2));
+            d.insert("version", value(version));
             let mut s = d.to_string();
             if !text.trim().is_empty() {
                 s = format!("{}\n{s}", text.trim_end());
@@ -125,8 +148,8 @@ pub fn merge_devmapper(existing: Option<&str>, w: &DevmapperWant) -> Result<Edit
         }
         Some(v) => {
             return Err(format!(
-                "has config version {v}; dmctl edits version 2 only (containerd 1.5..1.7; \
-                 containerd 2.x still reads version 2 files). Add the \
+                "has config version {v}; dmctl edits versions 2 and 3 (containerd 1.5 to \
+                 2.x). Add the \
                  [plugins.\"{PLUGIN}\"] section by hand"
             ))
         }
@@ -232,6 +255,18 @@ pub fn remove_devmapper(existing: &str, pool_name: &str) -> Result<Option<String
     } else {
         out
     }))
+}
+
+/// `(major, minor)` from `containerd --version`: the first word after the
+/// module path that reads `[v]MAJOR.MINOR...` (`1.6.20~ds1`, `v2.1.9`).
+pub fn parse_version(out: &str) -> Option<(u32, u32)> {
+    out.split_whitespace().skip(1).find_map(|word| {
+        let w = word.strip_prefix('v').unwrap_or(word);
+        let mut it = w.split(|c: char| !c.is_ascii_digit());
+        let major = it.next()?.parse().ok()?;
+        let minor = it.next()?.parse().ok()?;
+        w.contains('.').then_some((major, minor))
+    })
 }
 
 /// What a config.toml says about the devmapper snapshotter.
@@ -385,10 +420,10 @@ state = "/run/containerd"
         assert!(merge_devmapper(Some(v1), &want())
             .unwrap_err()
             .contains("version 1"));
-        let v3 = "version = 3\n";
-        assert!(merge_devmapper(Some(v3), &want())
+        let v4 = "version = 4\n";
+        assert!(merge_devmapper(Some(v4), &want())
             .unwrap_err()
-            .contains("version 3"));
+            .contains("version 4"));
         let other = "version = 2\n[plugins.\"io.containerd.snapshotter.v1.devmapper\"]\npool_name = \"other-pool\"\n";
         assert!(merge_devmapper(Some(other), &want())
             .unwrap_err()
@@ -442,5 +477,63 @@ state = "/run/containerd"
             .unwrap()
             .unwrap();
         assert_eq!(back, user);
+    }
+
+    #[test]
+    fn version_3_files_are_merged_and_new_files_follow_containerd() {
+        // What a containerd 2.x host has: version 3, single-quoted plugin
+        // IDs, the CRI plugin split in two.
+        let v3 = "version = 3\n\n[plugins]\n  [plugins.'io.containerd.cri.v1.images']\n    snapshotter = 'overlayfs'\n  # keep me\n  [plugins.'io.containerd.cri.v1.runtime']\n    enable_selinux = false\n";
+        let e = merge_devmapper(Some(v3), &want()).unwrap();
+        assert!(e.changed);
+        assert!(e.text.starts_with(v3.trim_end()), "{}", e.text);
+        assert!(e.text.contains("# keep me"));
+        assert_eq!(facts(&e.text).unwrap().version, Some(3));
+        assert_eq!(
+            facts(&e.text).unwrap().pool_name.as_deref(),
+            Some("docker-thinpool")
+        );
+        assert!(!merge_devmapper(Some(&e.text), &want()).unwrap().changed);
+        assert_eq!(
+            remove_devmapper(&e.text, "docker-thinpool")
+                .unwrap()
+                .unwrap(),
+            v3
+        );
+        // New files: version 3 for containerd 2.x, 2 before.
+        assert_eq!(config_version_for(Some(2)), 3);
+        assert_eq!(config_version_for(Some(1)), 2);
+        assert_eq!(config_version_for(None), 2);
+        let new3 = merge_devmapper_as(None, &want(), 3).unwrap().text;
+        assert!(new3.starts_with("version = 3\n"), "{new3}");
+        assert_eq!(
+            remove_devmapper(&new3, "docker-thinpool")
+                .unwrap()
+                .as_deref(),
+            Some("")
+        );
+    }
+
+    #[test]
+    fn containerd_versions_from_real_output() {
+        assert_eq!(
+            parse_version("containerd containerd.io 1.6.20~ds1 1.6.20~ds1-1+deb12u3\n"),
+            Some((1, 6))
+        );
+        assert_eq!(
+            parse_version("containerd github.com/containerd/containerd/v2 2.1.9 \n"),
+            Some((2, 1))
+        );
+        assert_eq!(
+            parse_version(
+                "containerd github.com/containerd/containerd 1.4.13~ds1 1.4.13~ds1-1~deb11u4\n"
+            ),
+            Some((1, 4))
+        );
+        assert_eq!(
+            parse_version("containerd github.com/containerd/containerd/v2 v2.1.9 4ac6c20c\n"),
+            Some((2, 1))
+        );
+        assert_eq!(parse_version("garbage"), None);
     }
 }

@@ -30,6 +30,7 @@ pub struct Facts<'r> {
     thin_loaded: OnceCell<bool>,
     dockerd: OnceCell<Option<DockerVersion>>,
     dockerd_installed: OnceCell<bool>,
+    containerd: OnceCell<Option<(u32, u32)>>,
     mountinfo: OnceCell<String>,
     systemd: OnceCell<bool>,
     device: OnceCell<DeviceFacts>,
@@ -51,6 +52,7 @@ impl<'r> Facts<'r> {
             thin_loaded: OnceCell::new(),
             dockerd: OnceCell::new(),
             dockerd_installed: OnceCell::new(),
+            containerd: OnceCell::new(),
             mountinfo: OnceCell::new(),
             systemd: OnceCell::new(),
             device: OnceCell::new(),
@@ -152,6 +154,18 @@ impl<'r> Facts<'r> {
                     .flatten()
             })
             .as_ref()
+    }
+
+    /// containerd's `(major, minor)` version (`containerd --version`), when
+    /// installed and readable.
+    pub fn containerd(&self) -> Option<(u32, u32)> {
+        *self.containerd.get_or_init(|| {
+            tools::find("containerd")?;
+            let o = self.r.exec(&Cmd::new("containerd").arg("--version")).ok()?;
+            (o.status == 0)
+                .then(|| crate::containerd::parse_version(&o.stdout))
+                .flatten()
+        })
     }
 
     /// A file's text; `None` when it does not exist.
@@ -287,6 +301,10 @@ impl<'r> Facts<'r> {
     pub fn set_dockerd(&self, v: Option<DockerVersion>, installed: bool) -> &Self {
         let _ = self.dockerd_installed.set(installed);
         let _ = self.dockerd.set(v);
+        self
+    }
+    pub fn set_containerd(&self, v: Option<(u32, u32)>) -> &Self {
+        let _ = self.containerd.set(v);
         self
     }
     pub fn set_thin_target(&self, t: bool) -> &Self {

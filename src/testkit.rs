@@ -30,6 +30,8 @@ pub struct Probe {
     pub wipe: bool,
     pub dockerd_installed: bool,
     pub dockerd: Option<DockerVersion>,
+    /// containerd's (major, minor).
+    pub containerd: Option<(u32, u32)>,
     pub containerd_config: Option<String>,
     pub fstab: Option<String>,
     pub data_root_mount: Option<MountEntry>,
@@ -69,6 +71,7 @@ pub fn facts<'r>(r: &'r FakeRunner, p: &Probe, s: &Settings, dev: Option<&Path>)
         .set_file(Path::new(docker_overlay2::FSTAB), p.fstab.as_deref())
         .set_file(Path::new(bootunit::UNIT_PATH), p.unit.as_deref())
         .set_dockerd(p.dockerd.clone(), p.dockerd_installed)
+        .set_containerd(p.containerd)
         .set_systemd(p.systemd)
         .set_devnum(Path::new(&s.data_lv_dev()), p.data_lv_devnum.as_deref())
         .set_dir_entries(&s.data_root, p.data_root_entries.clone())

@@ -1,6 +1,7 @@
 //! containerd-devmapper: containerd's devmapper snapshotter section in
-//! config.toml, pointing at the pool (any version of containerd that
-//! reads a `version = 2` file).
+//! config.toml, pointing at the pool: an existing version 2 or 3 file is
+//! merged (comments, other plugins and order kept); a new file is version
+//! 3 for containerd 2.x, else version 2.
 
 use anyhow::Result;
 use std::path::PathBuf;
@@ -24,7 +25,8 @@ impl Target for ContainerdDevmapper {
         super::shared_pool_warning(p, f, s, self.kind())?;
         let path = &s.containerd_config;
         let old = f.file(path)?;
-        let e = containerd::merge_devmapper(old.as_deref(), &s.devmapper_want())
+        let version = containerd::config_version_for(f.containerd().map(|v| v.0));
+        let e = containerd::merge_devmapper_as(old.as_deref(), &s.devmapper_want(), version)
             .map_err(|e| refused(format!("{}: {e}", path.display())))?;
         p.write_if_changed(
             "containerd-config",
