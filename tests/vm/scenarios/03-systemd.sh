@@ -25,7 +25,6 @@ done
 assert_rc 0 docker info --format '{{.ServerVersion}} {{.Driver}}'
 echo "docker: $LAST_OUT"
 # Where the boot time went (docs/TESTING.md quotes these).
-systemd-analyze time 2>/dev/null | head -n1 || true
 systemd-analyze blame 2>/dev/null | head -n 6 || true
 failed_units=$(systemctl list-units --failed --plain --no-legend | awk '{ print $1 }')
 assert_eq "" "$failed_units" "no failed units (boot $VM_BOOT)"
