@@ -30,6 +30,21 @@
 #   make_busybox_oci_archive NAME FILE   the same rootfs as an OCI image archive for
 #                                        `ctr image import` (index.json/oci-layout/blobs)
 #   wait_for SECS CMD [ARGS...]          poll CMD every 0.2 s until it succeeds (1 on timeout)
+#   vm_reboot                            (--init systemd) reboot the guest; the script
+#                                        runs again from the top with VM_BOOT+1, the
+#                                        pass/fail counts carry over
+#
+# Reboots: under `tests/vm/run --init systemd` the script runs in every boot of the
+# same VM (disks and the root filesystem keep their changes); VM_BOOT says which
+# (1, 2, ...). vm_reboot saves the counters in $VM_STATE (a directory that survives
+# reboots; scripts may keep their own state there), prints
+# "boot N: P passed, F failed so far; rebooting" and ends this boot's run; the summary
+# line of the last boot counts every boot:
+#
+#   case $VM_BOOT in
+#   1) ...; vm_reboot ;;
+#   2) ...; summary ;;
+#   esac
 #
 # Daemon logs go to $VM_OUT/dockerd.log and $VM_OUT/containerd.log (visible on the host).
 
@@ -38,6 +53,13 @@ LIB_PASSED=0
 LIB_FAILED=0
 LIB_SUMMARY_DONE=0
 LAST_OUT='' LAST_ERR='' LAST_RC=0
+VM_BOOT=${VM_BOOT:-1}
+VM_STATE=${VM_STATE:-/tmp/dmctl-vm-state}
+# Counts of the earlier boots of this VM (saved by vm_reboot).
+if ((VM_BOOT > 1)) && [[ -f $VM_STATE/lib-counters ]]; then
+    read -r LIB_PASSED LIB_FAILED <"$VM_STATE/lib-counters" || true
+    LIB_PASSED=${LIB_PASSED:-0} LIB_FAILED=${LIB_FAILED:-0}
+fi
 
 pass() {
     LIB_PASSED=$((LIB_PASSED + 1))
@@ -72,6 +94,21 @@ _lib_on_exit() {
     exit "$rc"
 }
 trap _lib_on_exit EXIT
+
+vm_reboot() {
+    if [[ ${VM_INIT:-} != systemd ]]; then
+        fail "vm_reboot" "needs tests/vm/run --init systemd (this guest runs the ${VM_INIT:-?} init)"
+        return 1
+    fi
+    mkdir -p "$VM_STATE"
+    echo "$LIB_PASSED $LIB_FAILED" >"$VM_STATE/lib-counters"
+    # The guest init reboots (instead of powering off) when this file exists.
+    : >"${VM_CTL:-/dmctl/ctl}/reboot-requested"
+    sync
+    printf 'boot %d: %d passed, %d failed so far; rebooting\n' "$VM_BOOT" "$LIB_PASSED" "$LIB_FAILED"
+    LIB_SUMMARY_DONE=1
+    exit 0
+}
 
 # Print a multi-line value indented, for failure messages.
 _lib_show() {
