@@ -28,6 +28,14 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
             ))
         }
     };
+    if !num.contains('.') {
+        // A whole number: exact (an f64 rounds above 2^53 bytes).
+        return num
+            .parse::<u64>()
+            .ok()
+            .and_then(|n| n.checked_mul(1u64 << shift))
+            .ok_or_else(|| format!("size {s:?} is too large"));
+    }
     let bytes = value * (1u64 << shift) as f64;
     if !bytes.is_finite() || bytes >= u64::MAX as f64 {
         return Err(format!("size {s:?} is too large"));
@@ -85,6 +93,18 @@ mod tests {
         assert!(parse_size("10X").unwrap_err().contains("unknown unit"));
         assert!(parse_size("1.1b").unwrap_err().contains("whole"));
         assert!(parse_size("99999999P").unwrap_err().contains("too large"));
+    }
+
+    #[test]
+    fn whole_numbers_are_exact() {
+        // found by fuzz/fuzz_targets/sizes.rs: f64 rounded these to a neighbour
+        assert_eq!(parse_size("9007199254740993B"), Ok(9007199254740993));
+        assert_eq!(parse_size("9007199254740993K"), Ok(9007199254740993 << 10));
+        assert_eq!(parse_size("18446744073709551615b"), Ok(u64::MAX));
+        assert!(parse_size("18446744073709551616b")
+            .unwrap_err()
+            .contains("too large"));
+        assert_eq!(parse_size("16383P"), Ok(16383 << 50));
     }
 
     #[test]
