@@ -74,10 +74,15 @@ pub fn sizes(lvm: &LvmState, vg: &str, pool: &str) -> Option<Sizes> {
 /// How much `req` adds to `current` (0: already that size). Refuses a
 /// smaller target.
 fn growth(what: &str, req: SizeReq, current: u64, extent: u64) -> Result<u64> {
+    // whole extents; a size within one extent of 2^64 bytes has no such multiple
+    let whole = |b: u64| {
+        b.checked_next_multiple_of(extent)
+            .ok_or_else(|| refused(format!("{what}: {b} bytes is more than any VG can hold")))
+    };
     match req {
-        SizeReq::By(b) => Ok(round_up(b, extent)),
+        SizeReq::By(b) => whole(b),
         SizeReq::To(t) => {
-            let t = round_up(t, extent);
+            let t = whole(t)?;
             if t < current {
                 Err(refused(format!(
                     "{what} is {} already; {} would shrink it, which dmctl never does \
@@ -163,15 +168,15 @@ pub fn plan(
     let mut meta = 0;
     if let Some(r) = req.metadata {
         meta = growth(&format!("{path} metadata"), r, cur_meta, extent)?;
-        if cur_meta + meta > MAX_METADATA {
+        if cur_meta.saturating_add(meta) > MAX_METADATA {
             return Err(refused(format!(
                 "{path} metadata would be {}, over LVM's limit {}",
-                human(cur_meta + meta),
+                human(cur_meta.saturating_add(meta)),
                 human(MAX_METADATA)
             )));
         }
     }
-    if data + meta > available {
+    if data.saturating_add(meta) > available {
         return Err(refused(format!(
             "VG {vg} has {} free{}, but {} is asked for: add a disk with --add-device DEV",
             human(available),
@@ -180,7 +185,7 @@ pub fn plan(
             } else {
                 ""
             },
-            human(data + meta)
+            human(data.saturating_add(meta))
         )));
     }
     if req.grow {
@@ -443,6 +448,37 @@ mod tests {
         let e = to(100 << 20).unwrap_err();
         assert_eq!(exit_code(&e), exit::REFUSED);
         assert!(e.to_string().contains("shrink"), "{e}");
+    }
+
+    #[test]
+    fn sizes_near_2_pow_64_are_refused_not_wrapped() {
+        // found by fuzz/fuzz_targets/sizes.rs: rounding up to whole extents
+        // overflowed (a panic in debug builds, 0 bytes in release builds)
+        for (data, metadata) in [
+            (Some(SizeReq::By(u64::MAX)), None),
+            (Some(SizeReq::To(u64::MAX)), None),
+            (None, Some(SizeReq::By(u64::MAX - (4 << 20)))),
+            (
+                Some(SizeReq::By(u64::MAX - (4 << 20))),
+                Some(SizeReq::By(1 << 20)),
+            ),
+        ] {
+            let e = plan(
+                &st(),
+                "docker",
+                "thinpool",
+                &Request {
+                    data,
+                    metadata,
+                    ..req()
+                },
+                None,
+            )
+            .unwrap_err();
+            assert_eq!(exit_code(&e), exit::REFUSED, "{e}");
+        }
+        let req = parse_req("data", "+18446744073709551615B").unwrap();
+        assert_eq!(req, SizeReq::By(u64::MAX));
     }
 
     #[test]
