@@ -1,16 +1,28 @@
 //! Sizes and names as admins type them (flags and dmctl.toml):
 //! `--chunk-size 512K`, `extend --data +10G`, `--pool VG/LV`.
+//! `extend` sizes are also planned against a real pool (the captured
+//! fullreport of a fresh docker/thinpool).
 //! Input: one value per line.
 #![no_main]
 
 // ---- every dmctl path this target uses (fix here when modules move) ----
-use dmctl::cmd::extend::{parse_req, SizeReq};
+use dmctl::cmd::extend::{parse_req, plan as extend_plan, Request, SizeReq};
 use dmctl::cmd::status::parse_pool_arg;
 use dmctl::config::check_lvm_name;
-use dmctl::lvm::size::{human, lvm_arg, parse_size, round_up};
+use dmctl::lvm::size::{human, lvm_arg, parse_size};
+use dmctl::lvm::LvmState;
 // -------------------------------------------------------------------------
 
 use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+fn pool() -> &'static LvmState {
+    static S: OnceLock<LvmState> = OnceLock::new();
+    S.get_or_init(|| {
+        LvmState::from_report(include_str!("../../tests/fixtures/vm/ops-01-fresh-fullreport.out"))
+            .expect("fixture parses")
+    })
+}
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -19,8 +31,14 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(r) = parse_req("data", s) {
             let (SizeReq::By(b) | SizeReq::To(b)) = r;
             assert!(b > 0);
-            // what `dmctl extend` does next: round up to whole extents
-            let _ = round_up(b, 4 << 20);
+            // `dmctl extend --data S` / `--metadata S` on docker/thinpool
+            for req in [
+                Request { data: Some(r), ..Default::default() },
+                Request { metadata: Some(r), ..Default::default() },
+                Request { data: Some(r), metadata: Some(r), ..Default::default() },
+            ] {
+                let _ = extend_plan(pool(), "docker", "thinpool", &req, None);
+            }
         }
         if let Ok((vg, lv)) = parse_pool_arg(s) {
             assert_eq!(format!("{vg}/{lv}"), s);
