@@ -210,7 +210,9 @@ pub fn pool_block_size(table_line: &str) -> Result<u64> {
     let sectors: u64 = t[5]
         .parse()
         .with_context(|| format!("thin-pool table: block size {:?} is not a number", t[5]))?;
-    Ok(sectors * 512)
+    sectors
+        .checked_mul(512)
+        .with_context(|| format!("thin-pool table: block size {sectors} sectors is out of range"))
 }
 
 #[cfg(test)]
@@ -360,5 +362,17 @@ mod tests {
     fn block_size_from_real_table() {
         let line = TABLE.lines().next().unwrap();
         assert_eq!(pool_block_size(line).unwrap(), 512 * 1024);
+    }
+
+    #[test]
+    fn block_size_out_of_range_is_an_error() {
+        // found by fuzz/fuzz_targets/dm_status.rs: sectors * 512 overflowed
+        let line = "docker-thinpool: 0 819200 thin-pool 252:0 252:1 36028797018963968 0 1 skip_block_zeroing";
+        assert!(pool_block_size(line)
+            .unwrap_err()
+            .to_string()
+            .contains("out of range"));
+        let ok = "docker-thinpool: 0 819200 thin-pool 252:0 252:1 1024 0 1 skip_block_zeroing";
+        assert_eq!(pool_block_size(ok).unwrap(), 512 << 10);
     }
 }
