@@ -323,6 +323,12 @@ pub fn build(
         ),
         None => None,
     };
+    // blocks x block size; only a corrupt status line overflows
+    let bytes = |blocks: u64, size: u64| {
+        blocks.checked_mul(size).with_context(|| {
+            format!("`dmsetup status` of {dm_name}: {blocks} blocks of {size} bytes is beyond 2^64 bytes")
+        })
+    };
     let meta_total_lvm = lv.metadata_size.unwrap_or(0);
     let lvm_when_full = if lv.when_full == "error" {
         "error_if_no_space"
@@ -345,12 +351,12 @@ pub fn build(
             },
             Some(c.transaction_id),
             Usage::new(
-                Some(c.used_data_blocks * chunk),
-                c.total_data_blocks * chunk,
+                Some(bytes(c.used_data_blocks, chunk)?),
+                bytes(c.total_data_blocks, chunk)?,
             ),
             Usage::new(
-                Some(c.used_metadata_blocks * dm::METADATA_BLOCK),
-                c.total_metadata_blocks * dm::METADATA_BLOCK,
+                Some(bytes(c.used_metadata_blocks, dm::METADATA_BLOCK)?),
+                bytes(c.total_metadata_blocks, dm::METADATA_BLOCK)?,
             ),
             "dmsetup",
         ),
@@ -913,6 +919,23 @@ pub(crate) mod tests {
         assert!(p.contains(
             "dmctl_thinpool_autoextend_threshold_percent{vg=\"docker\",pool=\"thinpool\"} 100"
         ));
+    }
+
+    #[test]
+    fn block_counts_beyond_2_pow_64_bytes_are_an_error() {
+        // found by fuzz/fuzz_targets/status_report.rs: blocks * chunk overflowed
+        let line = "docker-thinpool: 0 819200 thin-pool 1 213/2048 0/1844674407370955161 - rw no_discard_passdown queue_if_no_space - 1024\n";
+        let e = build(
+            &state(fx!("01-fresh-fullreport.out")),
+            "docker",
+            "thinpool",
+            FoundBy::OnlyPool,
+            Some(line),
+            Path::new("/etc/lvm/profile"),
+            None,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("beyond 2^64"), "{e}");
     }
 
     #[test]
