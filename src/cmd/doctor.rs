@@ -48,4 +48,3 @@ pub fn run(g: &GlobalOpts, a: &crate::cli::PoolArg) -> Result<i32> {
     }
     Ok(w.exit_code())
 }
-

@@ -16,7 +16,12 @@ pub(crate) fn ok(check: &'static str, message: impl Into<String>) -> Finding {
         fix: Vec::new(),
     }
 }
-fn with(severity: Severity, check: &'static str, message: impl Into<String>, fix: &[&str]) -> Finding {
+fn with(
+    severity: Severity,
+    check: &'static str,
+    message: impl Into<String>,
+    fix: &[&str],
+) -> Finding {
     Finding {
         severity,
         check,
@@ -550,9 +555,9 @@ pub fn check_docker(f: &Evidence) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doctor::{diagnose, render_human, worst};
-    use crate::docker::flags::FlagScan;
     use crate::docker::flags::FlagConflict;
+    use crate::docker::flags::FlagScan;
+    use crate::doctor::{diagnose, render_human, worst};
     use crate::status::tests::{fx, rep, PROFILE};
 
     fn healthy() -> Evidence {

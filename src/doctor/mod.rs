@@ -166,4 +166,3 @@ pub fn render_human(findings: &[Finding]) -> String {
     }
     s
 }
-
