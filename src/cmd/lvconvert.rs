@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
-use super::{configured_target, provision, Job};
+use super::{pool_step, Job};
 use crate::cli::{pool_opts, GlobalOpts, LvconvertArgs};
-use crate::pool::{self, PoolStep};
+use crate::pool::PoolStep;
 
 pub fn run(g: &GlobalOpts, a: &LvconvertArgs) -> Result<i32> {
     let job = Job {
@@ -15,13 +15,5 @@ pub fn run(g: &GlobalOpts, a: &LvconvertArgs) -> Result<i32> {
         needs_thin_target: true,
         flags: pool_opts(&[&a.names, &a.chunk]),
     };
-    provision(
-        g,
-        job,
-        |_| {},
-        |ctx, s| {
-            let p = pool::plan_step(PoolStep::Lvconvert, ctx.facts, s, None, false)?;
-            Ok((p, configured_target(s)))
-        },
-    )
+    pool_step(g, job, PoolStep::Lvconvert)
 }

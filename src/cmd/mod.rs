@@ -316,6 +316,24 @@ pub fn provision(
     Ok(exit::OK)
 }
 
+/// A step subcommand of the classic recipe (pvcreate, vgcreate, lvcreate,
+/// lvconvert, profile): its job, then the pool planner for `step`.
+pub fn pool_step(g: &GlobalOpts, job: Job, step: crate::pool::PoolStep) -> Result<i32> {
+    provision(
+        g,
+        job,
+        |_| {},
+        |ctx, s| {
+            let mut p =
+                crate::pool::plan_step(step, ctx.facts, s, ctx.device.as_deref(), ctx.wipe)?;
+            if step == crate::pool::PoolStep::Profile {
+                crate::pool::monitoring_warnings(&mut p, s);
+            }
+            Ok((p, configured_target(s)))
+        },
+    )
+}
+
 /// The target named on the command line or in the config, else
 /// docker-devicemapper (for the steps that do not wire a runtime).
 pub fn configured_target(s: &Settings) -> TargetKind {

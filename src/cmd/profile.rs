@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
-use super::{configured_target, provision, Job};
+use super::{pool_step, Job};
 use crate::cli::{pool_opts, GlobalOpts, ProfileArgs};
-use crate::pool::{self, PoolStep};
+use crate::pool::PoolStep;
 
 pub fn run(g: &GlobalOpts, a: &ProfileArgs) -> Result<i32> {
     let job = Job {
@@ -15,14 +15,5 @@ pub fn run(g: &GlobalOpts, a: &ProfileArgs) -> Result<i32> {
         needs_thin_target: false,
         flags: pool_opts(&[&a.names, &a.profile]),
     };
-    provision(
-        g,
-        job,
-        |_| {},
-        |ctx, s| {
-            let mut p = pool::plan_step(PoolStep::Profile, ctx.facts, s, None, false)?;
-            pool::monitoring_warnings(&mut p, s);
-            Ok((p, configured_target(s)))
-        },
-    )
+    pool_step(g, job, PoolStep::Profile)
 }

@@ -1,36 +1,23 @@
-//! `dmctl pvcreate DEVICE`: step 1 of the classic recipe: the LVM physical volume.
+//! `dmctl pvcreate DEVICE`: step 1 of the classic recipe: the LVM physical volume on DEVICE.
 
 use anyhow::Result;
 
-use super::{configured_target, provision, Job};
+use super::{pool_step, Job};
 use crate::cli::{DeviceArgs, GlobalOpts, PoolOpts};
-use crate::pool::{self, PoolStep};
+use crate::pool::PoolStep;
 
 pub fn run(g: &GlobalOpts, a: &DeviceArgs) -> Result<i32> {
+    let flags = PoolOpts {
+        vg: a.vg.clone(),
+        ..PoolOpts::default()
+    };
     let job = Job {
         name: "pvcreate",
         tools: &["lvm", "pvcreate", "wipefs"],
         device: Some(&a.device),
         force: a.force,
         needs_thin_target: false,
-        flags: PoolOpts {
-            vg: a.vg.clone(),
-            ..PoolOpts::default()
-        },
+        flags,
     };
-    provision(
-        g,
-        job,
-        |_| {},
-        |ctx, s| {
-            let p = pool::plan_step(
-                PoolStep::Pvcreate,
-                ctx.facts,
-                s,
-                ctx.device.as_deref(),
-                ctx.wipe,
-            )?;
-            Ok((p, configured_target(s)))
-        },
-    )
+    pool_step(g, job, PoolStep::Pvcreate)
 }

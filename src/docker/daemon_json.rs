@@ -417,13 +417,20 @@ pub fn remove_devicemapper(existing: &str) -> Result<Merged, MergeError> {
     let (original, warnings) = start(Some(existing))?;
     let mut root = original.clone().unwrap_or_default();
     let driver = get_driver(&root)?;
-    let opts = get_opts(&root)?;
     if driver.as_deref() == Some(DM) {
         root.shift_remove(DRIVER_KEY);
     }
+    drop_opts(&mut root, is_dm_key)?;
+    Ok(finish_removal(original, root, warnings))
+}
+
+/// Drop the storage options whose key matches; drop "storage-opts" when
+/// none is left.
+fn drop_opts(root: &mut Map<String, Value>, ours: impl Fn(&str) -> bool) -> Result<(), MergeError> {
+    let opts = get_opts(root)?;
     let kept: Vec<String> = opts
         .iter()
-        .filter(|o| !opt_key(o).is_some_and(|k| is_dm_key(&k)))
+        .filter(|o| !opt_key(o).is_some_and(|k| ours(&k)))
         .cloned()
         .collect();
     if kept.len() != opts.len() {
@@ -436,12 +443,20 @@ pub fn remove_devicemapper(existing: &str) -> Result<Merged, MergeError> {
             );
         }
     }
+    Ok(())
+}
+
+/// The result of a teardown edit: an empty file has nothing of ours in it.
+fn finish_removal(
+    original: Option<Map<String, Value>>,
+    root: Map<String, Value>,
+    warnings: Vec<String>,
+) -> Merged {
     let mut m = finish(original.as_ref(), root, warnings);
     if original.is_none() {
-        // an empty file has nothing of ours in it
         m.changed = false;
     }
-    Ok(m)
+    m
 }
 
 /// Remove what the docker-overlay2 target owns for teardown:
@@ -462,27 +477,8 @@ pub fn remove_overlay2(existing: &str, data_root: &str) -> Result<Merged, MergeE
     if root.get(DATA_ROOT_KEY).and_then(Value::as_str) == Some(data_root) {
         root.shift_remove(DATA_ROOT_KEY);
     }
-    let opts = get_opts(&root)?;
-    let kept: Vec<String> = opts
-        .iter()
-        .filter(|o| !opt_key(o).is_some_and(|k| k.starts_with("overlay2.")))
-        .cloned()
-        .collect();
-    if kept.len() != opts.len() {
-        if kept.is_empty() {
-            root.shift_remove(OPTS_KEY);
-        } else {
-            root.insert(
-                OPTS_KEY.into(),
-                Value::Array(kept.into_iter().map(Value::String).collect()),
-            );
-        }
-    }
-    let mut m = finish(original.as_ref(), root, warnings);
-    if original.is_none() {
-        m.changed = false;
-    }
-    Ok(m)
+    drop_opts(&mut root, |k| k.starts_with("overlay2."))?;
+    Ok(finish_removal(original, root, warnings))
 }
 
 /// True when a daemon.json text is an empty object (all dmctl put in it
