@@ -371,16 +371,54 @@ pub fn resolve(o: &PoolOpts) -> Result<Settings> {
     })
 }
 
-/// Settings from flags and the config file.
+/// Settings from flags and the config file. A value that is invalid is
+/// named with where it came from: the file (when the flags alone resolve)
+/// or the command line.
 pub fn settings(config: Option<&Path>, flags: &PoolOpts) -> Result<Settings> {
     let file = load_file(config).context("loading the config file")?;
-    resolve(&merge(flags, &file))
+    resolve(&merge(flags, &file)).map_err(|e| {
+        let path = config.unwrap_or(Path::new(DEFAULT_CONFIG));
+        let msg = format!("{e:#}");
+        if resolve(flags).is_ok() {
+            refused(format!("config file {}: {msg}", path.display()))
+        } else {
+            refused(format!("command line: {msg}"))
+        }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::{exit, exit_code};
+
+    #[test]
+    fn an_invalid_value_names_its_source() {
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("dmctl.toml");
+        std::fs::write(&f, "chunk-size = \"12Q\"\n").unwrap();
+        let e = settings(Some(&f), &PoolOpts::default()).unwrap_err();
+        assert_eq!(exit_code(&e), exit::REFUSED);
+        let m = format!("{e:#}");
+        assert!(
+            m.contains(&f.display().to_string()) && m.contains("chunk-size") && m.contains("12Q"),
+            "{m}"
+        );
+        // A valid flag wins over the bad file value.
+        let flags = PoolOpts {
+            chunk_size: Some("512K".into()),
+            ..PoolOpts::default()
+        };
+        assert!(settings(Some(&f), &flags).is_ok());
+        // A bad flag is the command line's.
+        std::fs::write(&f, "").unwrap();
+        let flags = PoolOpts {
+            data_percent: Some(0),
+            ..PoolOpts::default()
+        };
+        let m = format!("{:#}", settings(Some(&f), &flags).unwrap_err());
+        assert!(m.starts_with("command line: "), "{m}");
+    }
 
     #[test]
     fn defaults_are_the_direct_lvm_recipe() {
