@@ -36,6 +36,10 @@ pub enum FoundBy {
     /// The only thin pool on the host.
     #[serde(rename = "only-pool")]
     OnlyPool,
+    /// The pool of the thin LV mounted at Docker's data root
+    /// (docker-overlay2).
+    #[serde(rename = "data-root")]
+    DataRoot,
 }
 
 /// Where to look for the pool, in order.
@@ -47,6 +51,8 @@ pub struct Hints {
     pub thinpooldev: Option<String>,
     /// vg/pool when the config file names them.
     pub config: Option<(String, String)>,
+    /// The pool of a thin LV mounted at Docker's data root.
+    pub data_root: Option<(String, String)>,
     /// Fall back to the only thin pool on the host.
     pub any: bool,
 }
@@ -117,6 +123,14 @@ pub fn locate(lvm: &LvmState, h: &Hints) -> Result<Option<(String, String, Found
             lv.clone(),
             FoundBy::Config,
             "dmctl's config file".into(),
+        );
+    }
+    if let Some((vg, lv)) = &h.data_root {
+        return must_exist(
+            vg.clone(),
+            lv.clone(),
+            FoundBy::DataRoot,
+            "the thin LV mounted at Docker's data root".into(),
         );
     }
     if !h.any {
@@ -415,6 +429,7 @@ pub fn render_human(r: &StatusReport) -> String {
         FoundBy::DaemonJson => "daemon.json dm.thinpooldev",
         FoundBy::Config => "dmctl config",
         FoundBy::OnlyPool => "the only thin pool",
+        FoundBy::DataRoot => "Docker's data root",
     };
     let _ = writeln!(
         s,
@@ -647,18 +662,39 @@ pub fn hints(
     }
     let (settings, named) = file_settings(g)?;
     f.lvm().map_err(|e| root_hint(e, what))?;
-    let thinpooldev = f
-        .file(&settings.daemon_json)?
+    let daemon_json = f.file(&settings.daemon_json)?;
+    let thinpooldev = daemon_json
         .as_deref()
         .and_then(|t| daemon_json::facts(t).ok())
         .and_then(|d| d.thinpooldev);
+    let data_root = data_root_pool(f, daemon_json.as_deref())?;
     let hints = Hints {
         flag: pool_flag.map(str::to_string),
         thinpooldev,
         config: named,
+        data_root,
         any: true,
     };
     Ok((settings, hints))
+}
+
+/// The pool of the thin LV mounted at Docker's data root (daemon.json's
+/// `data-root`, else /var/lib/docker), if one is.
+fn data_root_pool(f: &Facts, daemon_json: Option<&str>) -> Result<Option<(String, String)>> {
+    let root = daemon_json
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .and_then(|v| v.get("data-root")?.as_str().map(str::to_string))
+        .unwrap_or_else(|| "/var/lib/docker".into());
+    let Some(m) = f.mount_at(Path::new(&root))? else {
+        return Ok(None);
+    };
+    let Some((vg, lv)) = dm::lv_of_mapper_path(&m.source) else {
+        return Ok(None);
+    };
+    Ok(f.lvm()?
+        .lv(&vg, &lv)
+        .filter(|l| l.segtype == "thin" && !l.pool_lv.is_empty())
+        .map(|l| (vg.clone(), l.pool_lv.clone())))
 }
 
 /// The report for a located pool: one `dmsetup status` when LVM says the
@@ -959,6 +995,7 @@ pub(crate) mod tests {
             flag: flag.map(str::to_string),
             thinpooldev: dev.map(str::to_string),
             config: cfg.map(|(a, b)| (a.to_string(), b.to_string())),
+            data_root: None,
             any: true,
         };
         let got = |h: &Hints| locate(&st, h).map(|o| o.unwrap());
@@ -1007,11 +1044,44 @@ pub(crate) mod tests {
         two.lvs.push(other);
         let e = format!("{:#}", locate(&two, &h(None, None, None)).unwrap_err());
         assert!(e.contains("several") && e.contains("vg2/thinpool"), "{e}");
+        // Two pools, an overlay2 daemon.json: the data root's mount says.
+        let by_root = Hints {
+            data_root: Some(("vg2".into(), "thinpool".into())),
+            ..h(None, None, None)
+        };
+        assert_eq!(
+            locate(&two, &by_root).unwrap().unwrap(),
+            ("vg2".to_string(), "thinpool".to_string(), FoundBy::DataRoot)
+        );
         let none = Hints {
             any: false,
             ..Default::default()
         };
         assert_eq!(locate(&two, &none).unwrap(), None);
+    }
+
+    #[test]
+    fn the_data_roots_thin_lv_names_its_pool() {
+        use crate::engine::FakeRunner;
+        // Real: docker/vol1 is a thin LV of docker/thinpool (02-thinlv).
+        let r = FakeRunner::new();
+        let f = Facts::new(&r);
+        f.set_lvm(state(fx!("02-thinlv-fullreport.out"))).set_mountinfo(
+            "40 22 253:4 / /var/lib/docker rw,relatime shared:20 - xfs /dev/mapper/docker-vol1 rw,prjquota\n",
+        );
+        assert_eq!(
+            data_root_pool(&f, Some(r#"{"storage-driver": "overlay2"}"#)).unwrap(),
+            Some(("docker".into(), "thinpool".into()))
+        );
+        // Another data root, or a non-thin source: no hint.
+        assert_eq!(
+            data_root_pool(&f, Some(r#"{"data-root": "/srv/docker"}"#)).unwrap(),
+            None
+        );
+        let f = Facts::new(&r);
+        f.set_lvm(state(fx!("02-thinlv-fullreport.out")))
+            .set_mountinfo("40 22 8:1 / /var/lib/docker rw - ext4 /dev/sda1 rw\n");
+        assert_eq!(data_root_pool(&f, None).unwrap(), None);
     }
 
     #[test]
