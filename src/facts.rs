@@ -65,11 +65,6 @@ impl<'r> Facts<'r> {
         }
     }
 
-    /// The runner probes go through.
-    pub fn runner(&self) -> &'r dyn Runner {
-        self.r
-    }
-
     /// Every PV, VG, LV and segment: one `lvm fullreport`.
     pub fn lvm(&self) -> Result<&LvmState> {
         if let Some(l) = self.lvm.get() {
@@ -288,10 +283,6 @@ impl<'r> Facts<'r> {
         let _ = self.lvm.set(l);
         self
     }
-    pub fn set_dm_status(&self, s: &str) -> &Self {
-        let _ = self.dm_status.set(s.to_string());
-        self
-    }
     pub fn set_file(&self, path: &Path, text: Option<&str>) -> &Self {
         self.files
             .borrow_mut()
@@ -305,10 +296,6 @@ impl<'r> Facts<'r> {
     }
     pub fn set_containerd(&self, v: Option<(u32, u32)>) -> &Self {
         let _ = self.containerd.set(v);
-        self
-    }
-    pub fn set_thin_target(&self, t: bool) -> &Self {
-        let _ = self.thin_target.set(t);
         self
     }
     pub fn set_mountinfo(&self, m: &str) -> &Self {

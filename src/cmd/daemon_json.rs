@@ -73,7 +73,14 @@ pub fn plan(f: &Facts, s: &Settings) -> Result<(Plan, TargetKind)> {
             ))
         }
     };
-    daemon_json_edit(&mut p, f, &s.daemon_json, merged, old.as_deref())?;
+    daemon_json_edit(
+        &mut p,
+        f,
+        "daemon-json",
+        &s.daemon_json,
+        merged,
+        old.as_deref(),
+    )?;
     Ok((p, kind))
 }
 

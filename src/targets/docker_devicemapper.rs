@@ -34,7 +34,7 @@ impl Target for DockerDevicemapper {
         };
         let old = f.file(&s.daemon_json)?;
         let merged = daemon_json::merge_devicemapper(old.as_deref(), &want);
-        daemon_json_edit(p, f, &s.daemon_json, merged, old.as_deref())
+        daemon_json_edit(p, f, "daemon-json", &s.daemon_json, merged, old.as_deref())
     }
 
     fn wiring(&self, f: &Facts, s: &Settings, vg: &str, pool: &str) -> Result<Option<Wiring>> {
@@ -77,6 +77,7 @@ impl Target for DockerDevicemapper {
             _ => daemon_json_edit(
                 p,
                 f,
+                "daemon-json",
                 path,
                 daemon_json::remove_devicemapper(&text),
                 Some(&text),
@@ -85,12 +86,13 @@ impl Target for DockerDevicemapper {
     }
 }
 
-/// The `daemon-json` step of an edit of `path` (current text `old`):
+/// The step `name` (`daemon-json`) of an edit of `path` (current text `old`):
 /// write the result when it changed, remove the file when the edit left
 /// it an empty object that dmctl created; a merge error is a refusal.
 pub fn daemon_json_edit(
     p: &mut Plan,
     f: &Facts,
+    name: &'static str,
     path: &Path,
     edit: Result<daemon_json::Merged, daemon_json::MergeError>,
     old: Option<&str>,
@@ -102,7 +104,7 @@ pub fn daemon_json_edit(
             if m.changed && daemon_json::is_empty_object(&m.text) && created_by_dmctl(f, path)? =>
         {
             p.todo(
-                "daemon-json",
+                name,
                 Action::Remove {
                     path: path.to_path_buf(),
                     old: o.to_string(),
@@ -110,14 +112,14 @@ pub fn daemon_json_edit(
             );
         }
         _ if m.changed => p.todo(
-            "daemon-json",
+            name,
             Action::Write {
                 path: path.to_path_buf(),
                 content: m.text,
                 old: old.map(str::to_string),
             },
         ),
-        _ => p.already("daemon-json"),
+        _ => p.already(name),
     }
     Ok(())
 }

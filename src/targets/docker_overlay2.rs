@@ -55,7 +55,7 @@ impl Target for DockerOverlay2 {
         let dr = s.data_root.to_string_lossy();
         let merged =
             daemon_json::merge_overlay2(old.as_deref(), s.overlay2_size.as_deref(), Some(&dr));
-        daemon_json_edit(p, f, &s.daemon_json, merged, old.as_deref())
+        daemon_json_edit(p, f, "daemon-json", &s.daemon_json, merged, old.as_deref())
     }
 
     fn unit_args(&self, s: &Settings) -> Vec<String> {
@@ -179,14 +179,7 @@ impl Target for DockerOverlay2 {
             let m = daemon_json::remove_overlay2(&text, &dr)
                 .map_err(|e| refused(format!("{}: {e}", s.daemon_json.display())))?;
             if m.changed && is_our_lv {
-                let mut sub = Plan::default();
-                daemon_json_edit(&mut sub, f, &s.daemon_json, Ok(m), Some(&text))?;
-                for st in sub.steps {
-                    if let Some(a) = st.action {
-                        p.todo("overlay2-json", a);
-                    }
-                }
-                p.warnings.extend(sub.warnings);
+                daemon_json_edit(p, f, "overlay2-json", &s.daemon_json, Ok(m), Some(&text))?;
             }
         }
         if is_our_lv {
