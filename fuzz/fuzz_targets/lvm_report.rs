@@ -20,8 +20,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(st) = LvmState::from_report(&text) else {
         return;
     };
-    // from_report only succeeds on a document rows() can read
-    assert!(rows(&text, "lv").is_ok());
+    // from_report reads typed rows and skips subreports it does not use
+    // (pvseg), so it may accept a document rows() refuses; not the reverse
+    // for the lv rows it needs.
     let _ = any_rows;
     for vg in &st.vgs {
         let _ = check_complete(&st, &vg.name);
