@@ -76,32 +76,33 @@ impl<'r> Facts<'r> {
 
     /// The status line of the thin-pool target of the pool whose dm name
     /// is `dm`, as `dmsetup status` prints it for all devices (`NAME: 0 LEN
-    /// thin-pool ...`). One `dmsetup status NAME` of that device alone:
-    /// listing every device races with runtimes that create and remove
-    /// their own thin devices ("Device does not exist"). The target is on
-    /// `<dm>-tpool` once the pool holds LVM thin LVs, else on `<dm>`.
+    /// thin-pool ...`). Read from the kernel's device-mapper ioctl for that
+    /// device alone (no `dmsetup` process; listing every device would race
+    /// with runtimes that create and remove their own thin devices). The
+    /// target is on `<dm>-tpool` once the pool holds LVM thin LVs, else on
+    /// `<dm>`; a missing device is the error `dmsetup` gives.
     pub fn dm_status(&self, dm: &str) -> Result<&str> {
         if let Some(s) = self.dm_status.get() {
             return Ok(s);
         }
+        let query = |name: &str| -> Result<Option<String>> {
+            Ok(crate::dm_ioctl::status(name)?.map(|targets| {
+                targets
+                    .iter()
+                    .map(|t| format!("{name}: {}\n", t.line()))
+                    .collect()
+            }))
+        };
         let tpool = format!("{dm}-tpool");
-        let query = |name: &str| -> Result<String> {
-            let out = engine::run(self.r, &Cmd::new("dmsetup").args(["status", name]))?;
-            Ok(out
-                .stdout
-                .lines()
-                .map(|l| format!("{name}: {l}\n"))
-                .collect())
+        let text = match query(&tpool)? {
+            Some(t) if crate::dm::pool_status_line(&t, dm).is_some() => t,
+            _ => query(dm)?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "device-mapper has no device {dm} (`dmsetup status {dm}`: Device does not \
+                     exist): the pool is not active"
+                )
+            })?,
         };
-        let mut text = if Path::new("/dev/mapper").join(&tpool).exists() {
-            query(&tpool)?
-        } else {
-            query(dm)?
-        };
-        if crate::dm::pool_status_line(&text, dm).is_none() {
-            // No node for -tpool but the pool is stacked after all.
-            text.push_str(&query(&tpool)?);
-        }
         Ok(self.dm_status.get_or_init(|| text))
     }
 
@@ -283,6 +284,11 @@ impl<'r> Facts<'r> {
         let _ = self.lvm.set(l);
         self
     }
+    /// The pool's status text, as [`Facts::dm_status`] returns it.
+    pub fn set_dm_status(&self, text: &str) -> &Self {
+        let _ = self.dm_status.set(text.to_string());
+        self
+    }
     pub fn set_file(&self, path: &Path, text: Option<&str>) -> &Self {
         self.files
             .borrow_mut()
@@ -399,21 +405,16 @@ mod tests {
             Output::ok(include_str!("../tests/fixtures/vm/blank--fullreport.out")),
         )
         .on(
-            &["dmsetup", "status", "docker-thinpool"],
-            Output::ok(include_str!(
-                "../tests/fixtures/vm/ops-09-healthy-dmsetup-status.out"
-            )),
+            &["blkid", "-p", "-o", "value", "-s", "TYPE", "/dev/vdb"],
+            Output::ok("xfs\n"),
         );
         let facts = Facts::new(&f);
         facts.lvm().unwrap();
         facts.lvm().unwrap();
-        let s = facts.dm_status("docker-thinpool").unwrap();
-        assert!(
-            s.starts_with("docker-thinpool: 0 983040 thin-pool 0 111/1024"),
-            "{s}"
-        );
-        facts.dm_status("docker-thinpool").unwrap();
-        assert_eq!(f.programs(), ["lvm", "dmsetup"]);
+        let dev = Path::new("/dev/vdb");
+        assert_eq!(facts.fs_type(dev).unwrap().as_deref(), Some("xfs"));
+        assert_eq!(facts.fs_type(dev).unwrap().as_deref(), Some("xfs"));
+        assert_eq!(f.programs(), ["lvm", "blkid"]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod config;
 pub mod containerd;
 pub mod device;
 pub mod dm;
+pub mod dm_ioctl;
 pub mod docker;
 pub mod doctor;
 pub mod engine;
