@@ -89,8 +89,13 @@ fn holders_of(sysdir: &Path) -> Vec<Child> {
 }
 
 /// Gather facts. Runs `wipefs -n -J` (read-only) when the path is a
-/// block device.
-pub fn gather(r: &dyn Runner, given: &Path, mountinfo: &str) -> Result<DeviceFacts> {
+/// block device and `scan_signatures`.
+pub fn gather(
+    r: &dyn Runner,
+    given: &Path,
+    mountinfo: &str,
+    scan_signatures: bool,
+) -> Result<DeviceFacts> {
     let mut f = DeviceFacts {
         given: given.to_path_buf(),
         path: given.to_path_buf(),
@@ -139,6 +144,9 @@ pub fn gather(r: &dyn Runner, given: &Path, mountinfo: &str) -> Result<DeviceFac
     let swaps = fs::read_to_string("/proc/swaps").unwrap_or_default();
     let names: Vec<&str> = devnums.iter().map(|(n, _)| n.as_str()).collect();
     f.swap = swaps_of(&swaps, &names);
+    if !scan_signatures {
+        return Ok(f);
+    }
     let out = engine::run(
         r,
         &Cmd::new("wipefs")

@@ -120,11 +120,13 @@ pub fn status(name: &str) -> Result<Option<Vec<TargetStatus>>> {
         match unsafe { dm_table_status(control.as_raw_fd(), hdr) } {
             Ok(_) => {}
             Err(nix::errno::Errno::ENXIO) => return Ok(None),
-            Err(e) => return Err(e).with_context(|| {
-                format!(
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!(
                     "DM_TABLE_STATUS ioctl for {name} on {CONTROL} (as `dmsetup status {name}`)"
                 )
-            }),
+                })
+            }
         }
         // SAFETY: the header was written above, then by the kernel.
         let h = unsafe { std::ptr::read(hdr) };

@@ -31,6 +31,10 @@ pub struct Facts<'r> {
     dockerd: OnceCell<Option<DockerVersion>>,
     dockerd_installed: OnceCell<bool>,
     containerd: OnceCell<Option<(u32, u32)>>,
+    /// `--version` probes started ahead of need ([`Facts::prefetch_versions`]).
+    pending: RefCell<BTreeMap<&'static str, crate::engine::Started>>,
+    /// Where `--version` answers are remembered across runs, if anywhere.
+    version_cache: Option<PathBuf>,
     mountinfo: OnceCell<String>,
     systemd: OnceCell<bool>,
     device: OnceCell<DeviceFacts>,
@@ -53,6 +57,8 @@ impl<'r> Facts<'r> {
             dockerd: OnceCell::new(),
             dockerd_installed: OnceCell::new(),
             containerd: OnceCell::new(),
+            pending: RefCell::new(BTreeMap::new()),
+            version_cache: None,
             mountinfo: OnceCell::new(),
             systemd: OnceCell::new(),
             device: OnceCell::new(),
@@ -144,10 +150,7 @@ impl<'r> Facts<'r> {
                 if !self.dockerd_installed() {
                     return None;
                 }
-                let o = self.r.exec(&Cmd::new("dockerd").arg("--version")).ok()?;
-                (o.status == 0)
-                    .then(|| dversion::parse_dockerd_version(&o.stdout))
-                    .flatten()
+                dversion::parse_dockerd_version(&self.tool_version("dockerd")?)
             })
             .as_ref()
     }
@@ -157,11 +160,73 @@ impl<'r> Facts<'r> {
     pub fn containerd(&self) -> Option<(u32, u32)> {
         *self.containerd.get_or_init(|| {
             tools::find("containerd")?;
-            let o = self.r.exec(&Cmd::new("containerd").arg("--version")).ok()?;
-            (o.status == 0)
-                .then(|| crate::containerd::parse_version(&o.stdout))
-                .flatten()
+            crate::containerd::parse_version(&self.tool_version("containerd")?)
         })
+    }
+
+    /// Remember `--version` answers in `path` (dmctl's runs as root use
+    /// [`VERSION_CACHE`]), keyed by the binary's identity.
+    pub fn use_version_cache(&mut self, path: &Path) {
+        self.version_cache = Some(path.to_path_buf());
+    }
+
+    /// Start `PROGRAM --version` in the background for each of `programs`
+    /// that is installed and not remembered, so the answer is ready when a
+    /// planner asks (it runs while LVM is probed).
+    pub fn prefetch_versions(&self, programs: &[&'static str]) {
+        for &p in programs {
+            let Some(path) = tools::find(p) else { continue };
+            if self.pending.borrow().contains_key(p) || self.cached_version(&path).is_some() {
+                continue;
+            }
+            if let Ok(started) = self.r.start(&Cmd::new(p).arg("--version")) {
+                self.pending.borrow_mut().insert(p, started);
+            }
+        }
+    }
+
+    /// The stdout of `PROGRAM --version`: remembered for this very binary,
+    /// started earlier, or run now. `None` when it fails.
+    fn tool_version(&self, program: &'static str) -> Option<String> {
+        let path = tools::find(program)?;
+        if let Some(v) = self.cached_version(&path) {
+            return Some(v);
+        }
+        let pending = self.pending.borrow_mut().remove(program);
+        let out = match pending {
+            Some(started) => started.wait(),
+            None => self.r.exec(&Cmd::new(program).arg("--version")),
+        }
+        .ok()?;
+        if out.status != 0 {
+            return None;
+        }
+        self.remember_version(&path, &out.stdout);
+        Some(out.stdout)
+    }
+
+    fn cached_version(&self, binary: &Path) -> Option<String> {
+        let cache = self.version_cache.as_ref()?;
+        let text = std::fs::read_to_string(cache).ok()?;
+        let map: BTreeMap<String, String> = serde_json::from_str(&text).ok()?;
+        map.get(&binary_identity(binary)?).cloned()
+    }
+
+    /// Best effort: a cache that cannot be written costs a probe next time.
+    fn remember_version(&self, binary: &Path, stdout: &str) {
+        let (Some(cache), Some(key)) = (self.version_cache.as_ref(), binary_identity(binary))
+        else {
+            return;
+        };
+        let mut map: BTreeMap<String, String> = std::fs::read_to_string(cache)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        // Entries of replaced binaries of the same path are dropped.
+        let prefix = format!("{}|", binary.display());
+        map.retain(|k, _| !k.starts_with(&prefix));
+        map.insert(key, stdout.to_string());
+        let _ = write_cache(cache, &map);
     }
 
     /// A file's text; `None` when it does not exist.
@@ -215,12 +280,19 @@ impl<'r> Facts<'r> {
         Ok(Some(e))
     }
 
-    /// The device named on the command line (one per run).
-    pub fn device(&self, given: &Path) -> Result<&DeviceFacts> {
+    /// The device named on the command line (one per run). Its signatures
+    /// are scanned (`wipefs`) unless LVM reports it as a PV of `our_vg`:
+    /// dmctl checked it before making that PV, and a signature written
+    /// over it since would have destroyed the PV label LVM reads.
+    pub fn device(&self, given: &Path, our_vg: Option<&str>) -> Result<&DeviceFacts> {
         if let Some(d) = self.device.get() {
             return Ok(d);
         }
-        let d = device::gather(self.r, given, self.mountinfo().unwrap_or(""))?;
+        let ours = match our_vg {
+            Some(vg) => self.lvm()?.pv_on(given).is_some_and(|pv| pv.vg_name == vg),
+            None => false,
+        };
+        let d = device::gather(self.r, given, self.mountinfo().unwrap_or(""), !ours)?;
         Ok(self.device.get_or_init(|| d))
     }
 
@@ -342,6 +414,45 @@ impl<'r> Facts<'r> {
     }
 }
 
+/// Where dmctl remembers runtime versions: tmpfs, so it is gone after a
+/// reboot; an entry is valid only for the binary file it was read from.
+pub const VERSION_CACHE: &str = "/run/dmctl/versions.json";
+
+/// A binary's identity: path, device, inode, size, mtime and ctime (an
+/// upgrade changes at least one of them).
+fn binary_identity(path: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let real = std::fs::canonicalize(path).ok()?;
+    let m = std::fs::metadata(&real).ok()?;
+    Some(format!(
+        "{}|{}:{}|{}|{}.{}|{}.{}",
+        path.display(),
+        m.dev(),
+        m.ino(),
+        m.size(),
+        m.mtime(),
+        m.mtime_nsec(),
+        m.ctime(),
+        m.ctime_nsec()
+    ))
+}
+
+/// Write the version cache: a temp file beside it, then rename (a cache on
+/// tmpfs: no fsync, and a lost write only costs a probe).
+fn write_cache(path: &Path, map: &BTreeMap<String, String>) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o755)
+        .create(dir)?;
+    let tmp = dir.join(format!(".versions.{}", std::process::id()));
+    std::fs::write(&tmp, serde_json::to_string_pretty(map).unwrap_or_default())?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
 /// `maj:min` of a device node.
 fn devnum(path: &Path) -> Option<String> {
     use std::os::unix::fs::{FileTypeExt, MetadataExt};
@@ -415,6 +526,34 @@ mod tests {
         assert_eq!(facts.fs_type(dev).unwrap().as_deref(), Some("xfs"));
         assert_eq!(facts.fs_type(dev).unwrap().as_deref(), Some("xfs"));
         assert_eq!(f.programs(), ["lvm", "blkid"]);
+    }
+
+    #[test]
+    fn version_cache_holds_only_for_the_same_binary() {
+        let d = tempfile::tempdir().unwrap();
+        let bin = d.path().join("dockerd");
+        std::fs::write(&bin, "binary v1").unwrap();
+        let f = FakeRunner::new();
+        let mut facts = Facts::new(&f);
+        // no cache configured: nothing is remembered
+        facts.remember_version(&bin, "Docker version 20.10.24\n");
+        assert_eq!(facts.cached_version(&bin), None);
+        facts.use_version_cache(&d.path().join("run/versions.json"));
+        facts.remember_version(&bin, "Docker version 20.10.24\n");
+        assert_eq!(
+            facts.cached_version(&bin).as_deref(),
+            Some("Docker version 20.10.24\n")
+        );
+        // an upgrade replaces the file: another identity, the entry is stale
+        std::fs::write(&bin, "binary version 2").unwrap();
+        assert_eq!(facts.cached_version(&bin), None);
+        facts.remember_version(&bin, "Docker version 26.1.5\n");
+        let text = std::fs::read_to_string(d.path().join("run/versions.json")).unwrap();
+        assert!(
+            !text.contains("20.10.24"),
+            "the old entry is dropped: {text}"
+        );
+        assert!(f.history().is_empty());
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub fn run(g: &GlobalOpts, a: &ActivateArgs) -> Result<i32> {
         device: None,
         force: false,
         needs_thin_target: true,
+        wires_runtime: false,
         flags,
     };
     provision(

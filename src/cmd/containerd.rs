@@ -18,9 +18,15 @@ pub fn run(g: &GlobalOpts, a: &ContainerdArgs) -> Result<i32> {
         device: None,
         force: false,
         needs_thin_target: false,
+        wires_runtime: true,
         flags: pool_opts(&[&a.names, &a.containerd, &a.fs]),
     };
-    provision(g, job, |_| {}, |ctx, s| plan(ctx.facts, s))
+    provision(
+        g,
+        job,
+        |s| s.target = Some(TargetKind::ContainerdDevmapper),
+        |ctx, s| plan(ctx.facts, s),
+    )
 }
 
 /// The containerd config edit. Pure over the facts.

@@ -26,6 +26,7 @@ pub fn run(g: &GlobalOpts, a: &DaemonJsonArgs) -> Result<i32> {
         device: None,
         force: false,
         needs_thin_target: false,
+        wires_runtime: true,
         flags,
     };
     provision(

@@ -18,6 +18,7 @@ pub fn run(g: &GlobalOpts, a: &DataLvArgs) -> Result<i32> {
         device: None,
         force: false,
         needs_thin_target: false,
+        wires_runtime: false,
         flags: pool_opts(&[&a.names, &a.data_lv, &a.data_root]),
     };
     provision(g, job, |_| {}, |ctx, s| plan(ctx.facts, s))

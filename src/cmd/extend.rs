@@ -291,7 +291,7 @@ pub fn run(g: &GlobalOpts, a: &ExtendArgs) -> Result<i32> {
     let (_, h) = status::hints(g, &f, a.pool.pool.as_deref(), "extend")?;
     let (vg, pool, _) = status::locate(f.lvm()?, &h)?.expect("any=true");
     let dev = match &req.add_device {
-        Some(d) => Some(f.device(d)?),
+        Some(d) => Some(f.device(d, None)?),
         None => None,
     };
     let pl = plan(f.lvm()?, &vg, &pool, &req, dev)?;

@@ -13,6 +13,7 @@ pub fn run(g: &GlobalOpts, a: &LvconvertArgs) -> Result<i32> {
         device: None,
         force: false,
         needs_thin_target: true,
+        wires_runtime: false,
         flags: pool_opts(&[&a.names, &a.chunk]),
     };
     pool_step(g, job, PoolStep::Lvconvert)

@@ -13,6 +13,7 @@ pub fn run(g: &GlobalOpts, a: &LvcreateArgs) -> Result<i32> {
         device: None,
         force: false,
         needs_thin_target: true,
+        wires_runtime: false,
         flags: pool_opts(&[&a.names, &a.size]),
     };
     pool_step(g, job, PoolStep::Lvcreate)

@@ -166,6 +166,9 @@ pub struct Job<'a> {
     pub force: bool,
     /// It creates or activates a pool: the kernel's thin target must exist.
     pub needs_thin_target: bool,
+    /// It wires a runtime: the versions its target may ask for are probed
+    /// in the background from the start ([`crate::targets::version_probes`]).
+    pub wires_runtime: bool,
     /// Flags as the config model.
     pub flags: PoolOpts,
 }
@@ -235,7 +238,11 @@ pub fn provision(
     if !problems.is_empty() {
         return Err(refusal_report(job.name, &problems));
     }
-    let f = Facts::new(&r);
+    let mut f = Facts::new(&r);
+    f.use_version_cache(Path::new(facts::VERSION_CACHE));
+    if job.wires_runtime {
+        f.prefetch_versions(crate::targets::version_probes(s.target));
+    }
     f.lvm()?;
     let mut ctx = Ctx {
         facts: &f,
@@ -243,7 +250,7 @@ pub fn provision(
         wipe: false,
     };
     if let Some(dev) = job.device {
-        let d = f.device(dev)?;
+        let d = f.device(dev, Some(&s.vg))?;
         let found = device::check(d, f.lvm()?, &s.vg);
         ctx.wipe = job.force && device::needs_wipe(&found);
         problems.extend(found.into_iter().filter(|p| !(job.force && p.forceable)));

@@ -13,6 +13,7 @@ pub fn run(g: &GlobalOpts, a: &ProfileArgs) -> Result<i32> {
         device: None,
         force: false,
         needs_thin_target: false,
+        wires_runtime: false,
         flags: pool_opts(&[&a.names, &a.profile]),
     };
     pool_step(g, job, PoolStep::Profile)

@@ -20,6 +20,7 @@ pub fn run(g: &GlobalOpts, a: &SetupArgs) -> Result<i32> {
         device: Some(&a.device),
         force: a.force,
         needs_thin_target: true,
+        wires_runtime: true,
         flags: a.opts(),
     };
     provision(

@@ -17,6 +17,7 @@ pub fn run(g: &GlobalOpts, a: &DeviceArgs) -> Result<i32> {
         device: Some(&a.device),
         force: a.force,
         needs_thin_target: false,
+        wires_runtime: false,
         flags,
     };
     pool_step(g, job, PoolStep::Vgcreate)

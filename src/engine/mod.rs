@@ -14,7 +14,9 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use std::path::PathBuf;
 
-pub use runner::{lvm_processes, run, run_json, run_live, FakeRunner, Runner, SystemRunner};
+pub use runner::{
+    lvm_processes, run, run_json, run_live, FakeRunner, Runner, Started, SystemRunner,
+};
 
 use crate::exec::Cmd;
 use crate::ui::Ui;

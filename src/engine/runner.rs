@@ -26,6 +26,48 @@ pub trait Runner {
     fn exec_live(&self, cmd: &Cmd, live: &Live) -> Result<Output>;
     /// Every command this runner was asked to run, in order.
     fn history(&self) -> Vec<Cmd>;
+    /// Start a read-only command and return at once; [`Started::wait`]
+    /// gives its output. Lets a slow probe (`dockerd --version`: a Go
+    /// binary, 0.3-0.6 s under emulation) run while dmctl asks LVM.
+    fn start(&self, cmd: &Cmd) -> Result<Started> {
+        Ok(Started::Done(self.exec(cmd)))
+    }
+}
+
+/// A command started by [`Runner::start`].
+pub enum Started {
+    Done(Result<Output>),
+    Running(Cmd, std::process::Child),
+}
+
+impl Started {
+    /// Its output, once it has exited.
+    pub fn wait(self) -> Result<Output> {
+        match self {
+            Started::Done(r) => r,
+            Started::Running(cmd, child) => {
+                let out = child
+                    .wait_with_output()
+                    .with_context(|| format!("running `{cmd}`"))?;
+                Ok(output_of(out))
+            }
+        }
+    }
+}
+
+fn output_of(out: std::process::Output) -> Output {
+    let status = match out.status.code() {
+        Some(c) => c,
+        None => {
+            use std::os::unix::process::ExitStatusExt;
+            128 + out.status.signal().unwrap_or(0)
+        }
+    };
+    Output {
+        status,
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
 }
 
 fn refuse_mutating(cmd: &Cmd) -> Result<()> {
@@ -96,7 +138,7 @@ impl<'a> SystemRunner<'a> {
         self.env.push((k.to_string(), v.to_string()));
     }
 
-    fn spawn(&self, cmd: &Cmd) -> Result<Output> {
+    fn command(&self, cmd: &Cmd) -> Result<Command> {
         self.history.borrow_mut().push(cmd.clone());
         self.ui.command(&cmd.to_string());
         let path = tools::find(&cmd.program).ok_or_else(|| {
@@ -107,25 +149,20 @@ impl<'a> SystemRunner<'a> {
                 tools::package_of(&cmd.program)
             )
         })?;
-        let out = Command::new(&path)
-            .args(&cmd.args)
+        let mut c = Command::new(&path);
+        c.args(&cmd.args)
             .env("LC_ALL", "C")
             .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
+            .stdin(Stdio::null());
+        Ok(c)
+    }
+
+    fn spawn(&self, cmd: &Cmd) -> Result<Output> {
+        let out = self
+            .command(cmd)?
             .output()
             .with_context(|| format!("running `{cmd}`"))?;
-        let status = match out.status.code() {
-            Some(c) => c,
-            None => {
-                use std::os::unix::process::ExitStatusExt;
-                128 + out.status.signal().unwrap_or(0)
-            }
-        };
-        Ok(Output {
-            status,
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        })
+        Ok(output_of(out))
     }
 }
 
@@ -139,6 +176,16 @@ impl Runner for SystemRunner<'_> {
     }
     fn history(&self) -> Vec<Cmd> {
         self.history.borrow().clone()
+    }
+    fn start(&self, cmd: &Cmd) -> Result<Started> {
+        refuse_mutating(cmd)?;
+        let child = self
+            .command(cmd)?
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("running `{cmd}`"))?;
+        Ok(Started::Running(cmd.clone(), child))
     }
 }
 

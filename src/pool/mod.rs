@@ -166,7 +166,7 @@ struct Sizes {
 
 fn sizes(f: &Facts, s: &Settings, dev: Option<&Path>) -> Result<Sizes> {
     let device_size = match dev {
-        Some(d) => f.device(d)?.size,
+        Some(d) => f.device(d, Some(&s.vg))?.size,
         None => 0,
     };
     let (extents, extent) = sizing::vg_geometry(f.lvm()?, s, device_size);

@@ -87,7 +87,9 @@ pub fn get(kind: TargetKind) -> &'static dyn Target {
 /// 25 or newer (devicemapper is gone there: refuse and name the others).
 pub fn resolve(explicit: Option<TargetKind>, f: &Facts) -> Result<(TargetKind, Vec<String>)> {
     let mut warnings = Vec::new();
-    let dockerd = f.dockerd();
+    // Only the devicemapper target depends on dockerd's version.
+    let asks = matches!(explicit, None | Some(TargetKind::DockerDevicemapper));
+    let dockerd = if asks { f.dockerd() } else { None };
     let support = dockerd.map(|v| (v, dversion::devicemapper_support(v)));
     if f.dockerd_installed() && dockerd.is_none() && explicit.is_none() {
         warnings.push("could not read dockerd's version; assuming docker-devicemapper".into());
@@ -118,6 +120,17 @@ pub fn resolve(explicit: Option<TargetKind>, f: &Facts) -> Result<(TargetKind, V
             Ok((TargetKind::DockerDevicemapper, warnings))
         }
         (t, _) => Ok((t.unwrap_or(TargetKind::DockerDevicemapper), warnings)),
+    }
+}
+
+/// The runtimes whose version planning for `target` may ask (resolve's
+/// Docker rule, containerd's config format): probed ahead, in the
+/// background, while LVM is probed.
+pub fn version_probes(target: Option<TargetKind>) -> &'static [&'static str] {
+    match target {
+        None | Some(TargetKind::DockerDevicemapper) => &["dockerd"],
+        Some(TargetKind::ContainerdDevmapper) => &["containerd"],
+        Some(TargetKind::DockerOverlay2) => &[],
     }
 }
 
