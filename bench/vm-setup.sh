@@ -1,22 +1,31 @@
 #!/bin/bash
 # Benchmark, run inside the test VM (real dm-thin, lvm2 under QEMU/TCG):
 #
-#   bench/run            (boots the VM with two 2G disks and runs this)
+#   bench/run            (boots the VM with a 2G disk and runs this)
 #
-# Compares in ONE boot, so the ratios are fair: the classic direct-lvm
-# recipe by hand (7 commands + a check = 8 lvm processes) against
-# `dmctl setup` (its short plan), then a re-run of dmctl setup and
-# `dmctl status`. Prints medians and ratios; lvm process counts come from
-# a PATH shim that logs every lvm2 invocation.
+# Everything in ONE boot, side by side, so the ratios are fair:
+#   classic    Docker's direct-lvm recipe by hand (pvcreate, vgcreate, two
+#              lvcreate, lvconvert, profile, lvchange, lvs)
+#   setup      `dmctl setup /dev/vdb` on the same blank disk, first time on
+#              the host (its runtime-version cache cleared)
+#   rerun      `dmctl setup /dev/vdb` again: nothing to do
+#   status     `dmctl status --format json`
+#   fullreport one `lvm fullreport --reportformat json`
+# then again with 48 more block devices (loop devices) carrying PVs of 48
+# other VGs: status48, rerun48, fullreport48.
+# Prints medians of REPS runs, the processes each case spawned (a PATH shim
+# logs every program dmctl runs), and the issue's ratios.
 set -euo pipefail
 . "$(dirname "$0")/../tests/vm/lib.sh" 2>/dev/null || . "$VM_LIB"
 REPS=${REPS:-5}
 modprobe dm_thin_pool
 
-SHIM=/tmp/lvm-shim LOG=/tmp/lvm-calls.log
+SHIM=/tmp/shim LOG=/tmp/calls.log
 mkdir -p "$SHIM"
-for t in lvm pvcreate vgcreate lvcreate lvconvert lvchange lvs pvs vgs; do
-    printf '#!/bin/sh\necho "%s $*" >>%s\nexec %s "$@"\n' "$t" "$LOG" "$(command -v "$t")" >"$SHIM/$t"
+for t in lvm pvcreate vgcreate lvcreate lvconvert lvchange lvs pvs vgs \
+    wipefs dmsetup dockerd containerd blkid systemctl udevadm modprobe; do
+    real=$(command -v "$t") || continue
+    printf '#!/bin/sh\necho "%s $*" >>%s\nexec %s "$@"\n' "$t" "$LOG" "$real" >"$SHIM/$t"
     chmod +x "$SHIM/$t"
 done
 export PATH="$SHIM:$PATH"
@@ -25,7 +34,7 @@ now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 clean() {
     reset_disk /dev/vdb >/dev/null 2>&1
-    rm -f /etc/lvm/profile/docker-thinpool.profile /etc/docker/daemon.json
+    rm -f /etc/lvm/profile/docker-thinpool.profile /etc/docker/daemon.json /run/dmctl/versions.json
 }
 classic() {
     pvcreate -q /dev/vdb
@@ -38,31 +47,62 @@ classic() {
         >/etc/lvm/profile/docker-thinpool.profile
     lvchange -q --metadataprofile docker-thinpool docker/thinpool
     lvs -o seg_monitor docker/thinpool >/dev/null
+    mkdir -p /etc/docker
+    printf '{\n  "storage-driver": "devicemapper",\n  "storage-opts": [\n    "dm.thinpooldev=/dev/mapper/docker-thinpool",\n    "dm.use_deferred_removal=true",\n    "dm.use_deferred_deletion=true"\n  ]\n}\n' \
+        >/etc/docker/daemon.json
 }
-timed() { # CMD...: wall seconds in $SECS, lvm processes in $COUNT
-    local t0
+fullreport() { lvm fullreport --reportformat json >/dev/null; }
+timed() { # NAME CMD...: wall seconds into T[NAME], processes into N[NAME], P[NAME]
+    local name=$1 t0 secs
+    shift
     : >"$LOG"
     t0=$(now)
     "$@" >/dev/null 2>&1 || { echo "bench: $* failed" >&2; exit 1; }
-    SECS=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }')
-    COUNT=$(wc -l <"$LOG")
+    secs=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }')
+    T[$name]+="$secs "
+    N[$name]=$(wc -l <"$LOG")
+    P[$name]=$(awk '{print $1}' "$LOG" | sort | uniq -c | awk '{printf "%s%s×%s", sep, $2, $1; sep=" "}')
 }
 
-declare -A T N M
+declare -A T N M P
 for _ in $(seq "$REPS"); do
     clean
-    timed classic; T[classic]+="$SECS "; N[classic]=$COUNT
+    timed classic classic
     clean
-    timed dmctl setup /dev/vdb -q; T[setup]+="$SECS "; N[setup]=$COUNT
-    timed dmctl setup /dev/vdb -q; T[rerun]+="$SECS "; N[rerun]=$COUNT
-    timed dmctl status --format json; T[status]+="$SECS "; N[status]=$COUNT
+    timed setup dmctl setup /dev/vdb -q
+    timed rerun dmctl setup /dev/vdb -q
+    timed status dmctl status --format json
+    timed fullreport fullreport
 done
-printf '\n%-28s %8s %8s %s\n' "what" "median s" "lvm" "samples (s)"
-for k in classic setup rerun status; do
+
+# 48 more block devices, each a PV of its own VG (as on a storage node).
+for i in $(seq 1 48); do
+    truncate -s 16M "/tmp/pv$i.img"
+    dev=$(losetup -f --show "/tmp/pv$i.img")
+    vgcreate -q "other$i" "$dev" >/dev/null
+done
+: >"$LOG"
+for _ in $(seq "$REPS"); do
+    timed status48 dmctl status --format json
+    timed rerun48 dmctl setup /dev/vdb -q
+    timed fullreport48 fullreport
+done
+
+printf '\n%-14s %9s %6s  %-44s %s\n' "case" "median s" "procs" "processes" "samples (s)"
+for k in classic setup rerun status fullreport status48 rerun48 fullreport48; do
     m=$(tr ' ' '\n' <<<"${T[$k]}" | awk NF | median)
     M[$k]=$m
-    printf '%-28s %8s %8s %s\n' "$k" "$m" "${N[$k]}" "${T[$k]}"
+    printf '%-14s %9s %6s  %-44s %s\n' "$k" "$m" "${N[$k]}" "${P[$k]:--}" "${T[$k]}"
 done
-awk -v c="${M[classic]}" -v s="${M[setup]}" -v r="${M[rerun]}" 'BEGIN {
-    printf "\nratio classic/setup (wall): %.2f\nratio setup/rerun (wall):   %.2f\n", c / s, s / r }'
+awk -v c="${M[classic]}" -v s="${M[setup]}" -v r="${M[rerun]}" -v st="${M[status]}" \
+    -v fr="${M[fullreport]}" -v s48="${M[status48]}" -v r48="${M[rerun48]}" \
+    -v f48="${M[fullreport48]}" 'BEGIN {
+    printf "\nsetup / classic:            %.2f   (target <= 0.65)\n", s / c
+    printf "rerun / setup:              %.2f   (target <= 0.20)\n", r / s
+    printf "status / fullreport:        %.2f   (target <= 1.15)\n", st / fr
+    printf "status48 / status:          %.2f   (target <= 1.30)\n", s48 / st
+    printf "rerun48 / rerun:            %.2f   (target <= 1.30)\n", r48 / r
+    printf "fullreport48 / fullreport:  %.2f   (for scale: lvm alone)\n", f48 / fr }'
 echo "reps: $REPS; kernel: $(uname -r); lvm: $(lvm version | sed -n 's/^ *LVM version: *//p')"
+for i in $(seq 1 48); do vgremove -q -ff -y "other$i" >/dev/null 2>&1 || true; done
+losetup -D

@@ -33,13 +33,21 @@ pub fn probe(r: &dyn Runner) -> Result<LvmState> {
 }
 
 /// `lvs` for one LV, with the same fields as the probe (one process).
+/// Each field once: lvm prints a field as often as it is asked for, and a
+/// JSON object with a duplicate key is refused.
 pub fn lvs_cmd(vg: &str, lv: &str) -> Cmd {
+    let mut fields: Vec<&str> = Vec::new();
+    for f in report::LV_FIELDS
+        .split(',')
+        .chain(report::SEG_FIELDS.split(','))
+    {
+        if !fields.contains(&f) {
+            fields.push(f);
+        }
+    }
     Cmd::new("lvs")
         .args(REPORT_ARGS)
-        .args([
-            "-o",
-            &format!("{},{}", report::LV_FIELDS, report::SEG_FIELDS),
-        ])
+        .args(["-o", &fields.join(",")])
         .arg(format!("{vg}/{lv}"))
 }
 
@@ -52,4 +60,45 @@ pub fn lv_report(r: &dyn Runner, vg: &str, lv: &str) -> Result<Lv> {
     st.lv(vg, lv)
         .cloned()
         .with_context(|| format!("`{cmd}` did not report {vg}/{lv}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lvs_cmd_asks_each_field_once() {
+        let c = lvs_cmd("docker", "thinpool");
+        let i = c.args.iter().position(|a| a == "-o").unwrap();
+        let fields: Vec<&str> = c.args[i + 1].split(',').collect();
+        let mut seen = std::collections::BTreeSet::new();
+        for f in &fields {
+            assert!(seen.insert(*f), "{f} asked twice: {c}");
+        }
+        assert!(fields.contains(&"seg_monitor") && fields.contains(&"lv_uuid"));
+    }
+
+    /// The real output of `lvs_cmd` in the VM (bookworm, right after setup:
+    /// the monitor step's check).
+    #[test]
+    fn lvs_cmd_output_parses() {
+        let st = LvmState::from_report(include_str!(
+            "../../tests/fixtures/vm/monitor-check--lvs-pool.out"
+        ))
+        .unwrap();
+        let lv = st.lv("docker", "thinpool").unwrap();
+        assert!(lv.is_thin_pool() && lv.is_monitored() && lv.active);
+        assert_eq!(lv.chunk_size, Some(524288));
+        assert_eq!(lv.profile, "docker-thinpool");
+    }
+
+    #[test]
+    fn duplicate_field_in_a_row_is_refused_with_its_name() {
+        let doc = r#"{"report":[{"lv":[{"lv_uuid":"a", "lv_uuid":"a"}]}]}"#;
+        let e = LvmState::from_report(doc).unwrap_err();
+        assert!(
+            format!("{e:#}").contains("duplicate field `lv_uuid`"),
+            "{e:#}"
+        );
+    }
 }
