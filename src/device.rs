@@ -75,6 +75,60 @@ fn dev_numbers(sysdir: &Path) -> Option<String> {
     read_trim(&sysdir.join("dev"))
 }
 
+/// The block devices under the LVM device `dm_name` (an active pool, a
+/// thin LV): its slaves in sysfs, followed down through LVM's own dm
+/// devices (uuid `LVM-...`) and stopping at the first device that is not
+/// LVM's — the PVs. `/dev/NAME` for a disk or partition, `/dev/mapper/NAME`
+/// for a dm device under a PV (multipath, LUKS). `None` when `dm_name` is
+/// not an active dm device or has no slaves: the caller scans everything.
+pub fn pvs_under(dm_name: &str) -> Option<Vec<PathBuf>> {
+    use std::os::unix::fs::MetadataExt;
+    let rdev = fs::metadata(Path::new("/dev/mapper").join(dm_name))
+        .ok()?
+        .rdev();
+    let top = fs::canonicalize(format!(
+        "/sys/dev/block/{}:{}",
+        nix::sys::stat::major(rdev),
+        nix::sys::stat::minor(rdev)
+    ))
+    .ok()?;
+    let mut out = Vec::new();
+    let mut todo = vec![top];
+    let mut seen = 0;
+    while let Some(dir) = todo.pop() {
+        seen += 1;
+        if seen > 256 {
+            return None; // not a plausible LVM stack
+        }
+        let name = dir.file_name()?.to_string_lossy().into_owned();
+        let uuid = read_trim(&dir.join("dm/uuid"));
+        let lvm_own = uuid.as_deref().is_some_and(|u| u.starts_with("LVM-"));
+        if lvm_own {
+            let slaves: Vec<PathBuf> = fs::read_dir(dir.join("slaves"))
+                .ok()?
+                .flatten()
+                .filter_map(|e| fs::canonicalize(e.path()).ok())
+                .collect();
+            if slaves.is_empty() {
+                return None;
+            }
+            todo.extend(slaves);
+        } else {
+            let dev = match read_trim(&dir.join("dm/name")) {
+                Some(n) => Path::new("/dev/mapper").join(n),
+                None => Path::new("/dev").join(&name),
+            };
+            if !out.contains(&dev) {
+                out.push(dev);
+            }
+        }
+    }
+    (!out.is_empty()).then(|| {
+        out.sort();
+        out
+    })
+}
+
 fn holders_of(sysdir: &Path) -> Vec<Child> {
     let mut v = Vec::new();
     if let Ok(rd) = fs::read_dir(sysdir.join("holders")) {

@@ -25,6 +25,10 @@ use crate::{fsutil, tools};
 pub struct Facts<'r> {
     r: &'r dyn Runner,
     lvm: OnceCell<LvmState>,
+    /// Read LVM from these devices only, when that is the whole truth.
+    lvm_devices: RefCell<Option<Vec<PathBuf>>>,
+    /// Never restrict LVM's view (a command about a disk outside the pool).
+    every_device: std::cell::Cell<bool>,
     dm_status: OnceCell<String>,
     thin_target: OnceCell<bool>,
     thin_loaded: OnceCell<bool>,
@@ -51,6 +55,8 @@ impl<'r> Facts<'r> {
         Facts {
             r,
             lvm: OnceCell::new(),
+            lvm_devices: RefCell::new(None),
+            every_device: std::cell::Cell::new(false),
             dm_status: OnceCell::new(),
             thin_target: OnceCell::new(),
             thin_loaded: OnceCell::new(),
@@ -71,13 +77,52 @@ impl<'r> Facts<'r> {
         }
     }
 
-    /// Every PV, VG, LV and segment: one `lvm fullreport`.
+    /// Every PV, VG, LV and segment: one `lvm fullreport`. After
+    /// [`Facts::lvm_only_under`], of the PVs under one pool when that
+    /// view holds every PV of their VGs (otherwise a second, full probe).
     pub fn lvm(&self) -> Result<&LvmState> {
         if let Some(l) = self.lvm.get() {
             return Ok(l);
         }
-        let l = lvm::probe(self.r)?;
+        let restricted = self
+            .lvm_devices
+            .borrow()
+            .as_deref()
+            .and_then(|d| lvm::probe_on(self.r, d));
+        let l = match restricted {
+            Some(l) => l,
+            None => lvm::probe(self.r)?,
+        };
         Ok(self.lvm.get_or_init(|| l))
+    }
+
+    /// LVM is read from every device: the command judges a disk outside
+    /// the pool (`extend --add-device`: is it another VG's PV?).
+    pub fn scan_every_device(&self) {
+        self.every_device.set(true);
+        *self.lvm_devices.borrow_mut() = None;
+    }
+
+    /// Let [`Facts::lvm`] read only the PVs under the active dm device
+    /// `dm_name` (and `also`): on a host with many disks each lvm process
+    /// would otherwise read every one. Does nothing when the device is not
+    /// active, when LVM was probed already, or when `also` is not among
+    /// those PVs (`also`: the disk setup was given, which must be one).
+    pub fn lvm_only_under(&self, dm_name: &str, also: Option<&Path>) {
+        if self.lvm.get().is_some() || self.every_device.get() {
+            return;
+        }
+        let Some(devs) = device::pvs_under(dm_name) else {
+            return;
+        };
+        if let Some(a) = also {
+            let a = std::fs::canonicalize(a).unwrap_or_else(|_| a.to_path_buf());
+            let canon = |d: &PathBuf| std::fs::canonicalize(d).unwrap_or_else(|_| d.clone());
+            if !devs.iter().any(|d| canon(d) == a) {
+                return;
+            }
+        }
+        *self.lvm_devices.borrow_mut() = Some(devs);
     }
 
     /// The status line of the thin-pool target of the pool whose dm name

@@ -661,12 +661,30 @@ pub fn hints(
         parse_pool_arg(p)?;
     }
     let (settings, named) = file_settings(g)?;
-    f.lvm().map_err(|e| root_hint(e, what))?;
     let daemon_json = f.file(&settings.daemon_json)?;
     let thinpooldev = daemon_json
         .as_deref()
         .and_then(|t| daemon_json::facts(t).ok())
         .and_then(|d| d.thinpooldev);
+    // The pool the first hint names (locate's order): LVM reads only its PVs.
+    let first = pool_flag
+        .and_then(|p| parse_pool_arg(p).ok())
+        .map(|(vg, lv)| dm::dm_name(&vg, &lv))
+        .or_else(|| {
+            thinpooldev
+                .as_deref()
+                .and_then(|d| d.strip_prefix("/dev/mapper/"))
+                .map(str::to_string)
+        })
+        .or_else(|| named.as_ref().map(|(vg, lv)| dm::dm_name(vg, lv)));
+    let first = match first {
+        Some(dm) => Some(dm),
+        None => data_root_dm(f, daemon_json.as_deref())?,
+    };
+    if let Some(dm) = first {
+        f.lvm_only_under(&dm, None);
+    }
+    f.lvm().map_err(|e| root_hint(e, what))?;
     let data_root = data_root_pool(f, daemon_json.as_deref())?;
     let hints = Hints {
         flag: pool_flag.map(str::to_string),
@@ -678,17 +696,24 @@ pub fn hints(
     Ok((settings, hints))
 }
 
-/// The pool of the thin LV mounted at Docker's data root (daemon.json's
-/// `data-root`, else /var/lib/docker), if one is.
-fn data_root_pool(f: &Facts, daemon_json: Option<&str>) -> Result<Option<(String, String)>> {
+/// The dm name of what is mounted at Docker's data root (daemon.json's
+/// `data-root`, else /var/lib/docker), when it is a /dev/mapper device.
+fn data_root_dm(f: &Facts, daemon_json: Option<&str>) -> Result<Option<String>> {
     let root = daemon_json
         .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
         .and_then(|v| v.get("data-root")?.as_str().map(str::to_string))
         .unwrap_or_else(|| "/var/lib/docker".into());
-    let Some(m) = f.mount_at(Path::new(&root))? else {
+    Ok(f.mount_at(Path::new(&root))?
+        .and_then(|m| m.source.strip_prefix("/dev/mapper/").map(str::to_string)))
+}
+
+/// The pool of the thin LV mounted at Docker's data root (daemon.json's
+/// `data-root`, else /var/lib/docker), if one is.
+fn data_root_pool(f: &Facts, daemon_json: Option<&str>) -> Result<Option<(String, String)>> {
+    let Some(dm) = data_root_dm(f, daemon_json)? else {
         return Ok(None);
     };
-    let Some((vg, lv)) = dm::lv_of_mapper_path(&m.source) else {
+    let Some((vg, lv)) = dm::lv_of_mapper_path(&format!("/dev/mapper/{dm}")) else {
         return Ok(None);
     };
     Ok(f.lvm()?

@@ -288,6 +288,10 @@ pub fn run(g: &GlobalOpts, a: &ExtendArgs) -> Result<i32> {
     }
     crate::cmd::require_tools(&need)?;
     let f = Facts::new(&r);
+    if req.add_device.is_some() {
+        // Whether the new disk is another VG's PV needs every device read.
+        f.scan_every_device();
+    }
     let (_, h) = status::hints(g, &f, a.pool.pool.as_deref(), "extend")?;
     let (vg, pool, _) = status::locate(f.lvm()?, &h)?.expect("any=true");
     let dev = match &req.add_device {

@@ -243,6 +243,7 @@ pub fn provision(
     if job.wires_runtime {
         f.prefetch_versions(crate::targets::version_probes(s.target));
     }
+    f.lvm_only_under(&crate::dm::dm_name(&s.vg, &s.pool), job.device);
     f.lvm()?;
     let mut ctx = Ctx {
         facts: &f,

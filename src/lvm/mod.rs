@@ -25,6 +25,54 @@ pub fn fullreport_cmd() -> Cmd {
         .args(["--configreport", "pvseg", "-o", "pvseg_start"])
 }
 
+/// [`fullreport_cmd`] that reads only `devices` (and nothing else: LVM
+/// neither opens nor parses the other block devices of the host). A
+/// `devices/filter` in `--config` works on every lvm2 (`--devices` needs
+/// 2.03.12; bullseye has 2.03.11).
+pub fn fullreport_on_cmd(devices: &[std::path::PathBuf]) -> Cmd {
+    let accept: Vec<String> = devices
+        .iter()
+        .map(|d| format!("\"a|^{}$|\"", regex_escape(&d.to_string_lossy())))
+        .collect();
+    fullreport_cmd().args([
+        "--config".to_string(),
+        format!(
+            "devices {{ filter = [ {}, \"r|.*|\" ] }}",
+            accept.join(", ")
+        ),
+    ])
+}
+
+/// Escape a path for an lvm filter regex (`|` delimits it).
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()[]{}|^$\"".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Probe LVM reading only `devices`; `None` when that view is not the
+/// whole truth for the VGs on them (a VG with a PV elsewhere, or any
+/// failure): the caller then probes everything.
+pub fn probe_on(r: &dyn Runner, devices: &[std::path::PathBuf]) -> Option<LvmState> {
+    let out = exec::run(r, &fullreport_on_cmd(devices)).ok()?;
+    let st = LvmState::from_report(&out.stdout).ok()?;
+    let complete = !st.vgs.is_empty()
+        && st.vgs.iter().all(|vg| {
+            let seen = st
+                .pvs
+                .iter()
+                .filter(|p| p.vg_name == vg.name && !p.name.starts_with('['))
+                .count() as u64;
+            seen == vg.pv_count
+        });
+    complete.then_some(st)
+}
+
 /// Probe the whole LVM state with one process.
 pub fn probe(r: &dyn Runner) -> Result<LvmState> {
     let cmd = fullreport_cmd();
@@ -90,6 +138,42 @@ mod tests {
         assert!(lv.is_thin_pool() && lv.is_monitored() && lv.active);
         assert_eq!(lv.chunk_size, Some(524288));
         assert_eq!(lv.profile, "docker-thinpool");
+    }
+
+    #[test]
+    fn restricted_probe_reads_named_devices_and_needs_every_pv_of_the_vg() {
+        use crate::engine::FakeRunner;
+        use crate::exec::Output;
+        let real = include_str!("../../tests/fixtures/vm/ops-02-thinlv-fullreport.out");
+        let devs = vec![std::path::PathBuf::from("/dev/vdb")];
+        let cmd = fullreport_on_cmd(&devs);
+        let argv = cmd.argv();
+        assert_eq!(
+            argv[argv.len() - 2..],
+            [
+                "--config",
+                r#"devices { filter = [ "a|^/dev/vdb$|", "r|.*|" ] }"#
+            ]
+        );
+        let f = FakeRunner::new();
+        f.on(&["lvm", "fullreport"], Output::ok(real));
+        let st = probe_on(&f, &devs).expect("the VG's one PV is /dev/vdb");
+        assert!(st.lv("docker", "thinpool").is_some());
+        // The VG has a second PV that the restricted view did not read.
+        let f = FakeRunner::new();
+        f.on(
+            &["lvm", "fullreport"],
+            Output::ok(&real.replace(r#""pv_count":"1""#, r#""pv_count":"2""#)),
+        );
+        assert!(probe_on(&f, &devs).is_none());
+        // lvm failed: the caller probes everything.
+        let f = FakeRunner::new();
+        f.on(&["lvm", "fullreport"], Output::failed(5, "  boom\n"));
+        assert!(probe_on(&f, &devs).is_none());
+        assert_eq!(
+            regex_escape("/dev/mapper/a.b+c|d"),
+            r"/dev/mapper/a\.b\+c\|d"
+        );
     }
 
     #[test]
