@@ -1,7 +1,7 @@
 #!/bin/bash
 # Benchmark, run inside the test VM (real dm-thin, lvm2 under QEMU/TCG):
 #
-#   bench/run            (boots the VM with a 2G disk and runs this)
+#   bench/run            (boots the VM with two disks and runs this)
 #
 # Everything in ONE boot, side by side, so the ratios are fair:
 #   classic    Docker's direct-lvm recipe by hand (pvcreate, vgcreate, two
@@ -11,7 +11,7 @@
 #   rerun      `dmctl setup /dev/vdb` again: nothing to do
 #   status     `dmctl status --format json`
 #   fullreport one `lvm fullreport --reportformat json`
-# then again with 48 more block devices (loop devices) carrying PVs of 48
+# then again with 48 more block devices (dm linear on /dev/vdc) carrying PVs of 48
 # other VGs: status48, rerun48, fullreport48.
 # Prints medians of REPS runs, the processes each case spawned (a PATH shim
 # logs every program dmctl runs), and the issue's ratios.
@@ -75,12 +75,24 @@ for _ in $(seq "$REPS"); do
     timed fullreport fullreport
 done
 
-# 48 more block devices, each a PV of its own VG (as on a storage node).
-for i in $(seq 1 48); do
-    truncate -s 16M "/tmp/pv$i.img"
-    dev=$(losetup -f --show "/tmp/pv$i.img")
-    vgcreate -q "other$i" "$dev" >/dev/null
+report() {
+    printf '\n%-14s %9s %6s  %-44s %s\n' "case" "median s" "procs" "processes" "samples (s)"
+    for k in "$@"; do
+        m=$(tr ' ' '\n' <<<"${T[$k]}" | awk NF | median)
+        M[$k]=$m
+        printf '%-14s %9s %6s  %-44s %s\n' "$k" "$m" "${N[$k]}" "${P[$k]:--}" "${T[$k]}"
+    done
+}
+report classic setup rerun status fullreport
+
+# 48 more block devices, each a PV of its own VG (as on a storage node):
+# device-mapper linear devices of 16 MiB carved from the second disk (the
+# guest kernel's loop devices are few), which lvm scans like any disk.
+for i in $(seq 0 47); do
+    echo "0 32768 linear /dev/vdc $((2048 + i * 32768))" | dmsetup create "bench-pv$i"
+    vgcreate -q "other$i" "/dev/mapper/bench-pv$i" >/dev/null
 done
+echo "48 more PVs: $(pvs --noheadings | wc -l) PVs in all"
 : >"$LOG"
 for _ in $(seq "$REPS"); do
     timed status48 dmctl status --format json
@@ -88,12 +100,7 @@ for _ in $(seq "$REPS"); do
     timed fullreport48 fullreport
 done
 
-printf '\n%-14s %9s %6s  %-44s %s\n' "case" "median s" "procs" "processes" "samples (s)"
-for k in classic setup rerun status fullreport status48 rerun48 fullreport48; do
-    m=$(tr ' ' '\n' <<<"${T[$k]}" | awk NF | median)
-    M[$k]=$m
-    printf '%-14s %9s %6s  %-44s %s\n' "$k" "$m" "${N[$k]}" "${P[$k]:--}" "${T[$k]}"
-done
+report status48 rerun48 fullreport48
 awk -v c="${M[classic]}" -v s="${M[setup]}" -v r="${M[rerun]}" -v st="${M[status]}" \
     -v fr="${M[fullreport]}" -v s48="${M[status48]}" -v r48="${M[rerun48]}" \
     -v f48="${M[fullreport48]}" 'BEGIN {
@@ -104,5 +111,7 @@ awk -v c="${M[classic]}" -v s="${M[setup]}" -v r="${M[rerun]}" -v st="${M[status
     printf "rerun48 / rerun:            %.2f   (target <= 1.30)\n", r48 / r
     printf "fullreport48 / fullreport:  %.2f   (for scale: lvm alone)\n", f48 / fr }'
 echo "reps: $REPS; kernel: $(uname -r); lvm: $(lvm version | sed -n 's/^ *LVM version: *//p')"
-for i in $(seq 1 48); do vgremove -q -ff -y "other$i" >/dev/null 2>&1 || true; done
-losetup -D
+for i in $(seq 0 47); do
+    vgremove -q -ff -y "other$i" >/dev/null 2>&1 || true
+    dmsetup remove "bench-pv$i" 2>/dev/null || true
+done

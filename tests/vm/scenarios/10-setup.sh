@@ -21,13 +21,23 @@ for t in lvm pvcreate pvremove pvs vgcreate vgextend vgremove vgs vgchange \
     printf '#!/bin/sh\necho "%s $*" >>%s\nexec %s "$@"\n' "$t" "$LVM_LOG" "$real" >"$SHIM/$t"
     chmod +x "$SHIM/$t"
 done
+# Every other program dmctl may run, in a log of its own (issue 14: a re-run
+# spawns one process in all; status none but lvm).
+OTHER_LOG=/tmp/other-calls.log
+for t in wipefs dmsetup dockerd containerd blkid systemctl udevadm modprobe; do
+    real=$(command -v "$t") || continue
+    printf '#!/bin/sh\necho "%s $*" >>%s\nexec %s "$@"\n' "$t" "$OTHER_LOG" "$real" >"$SHIM/$t"
+    chmod +x "$SHIM/$t"
+done
 # dmctl run through the shim, JSON on stdout into $1.
 dm() {
     local out=$1
     shift
     : >"$LVM_LOG"
+    : >"$OTHER_LOG"
     PATH="$SHIM:$PATH" dmctl "$@" --format json >"$out"
 }
+all_calls() { cat "$LVM_LOG" "$OTHER_LOG" | wc -l | tr -d ' '; }
 lvm_calls() { wc -l <"$LVM_LOG" | tr -d ' '; }
 mutating_calls() { grep -cvE '^(lvm fullreport|lvs|pvs|vgs) ' "$LVM_LOG" || true; }
 
@@ -80,6 +90,18 @@ assert_eq "0" "$(mutating_calls)" "re-run: no mutating lvm command"
 calls=$(lvm_calls)
 if ((calls <= 2)); then pass "re-run spawned $calls lvm processes (<= 2)"; else fail "re-run lvm processes" "$calls > 2"; cat "$LVM_LOG"; fi
 assert_eq "['already']" "$(jget /tmp/s2.json 'sorted(set(s["action"] for s in d["steps"]))')" "re-run: every step already done"
+# Ask only what can change the plan: the probe, and nothing else (no wipefs
+# of our own PV, no dockerd --version: remembered for this binary).
+assert_eq "1" "$(all_calls)" "re-run spawned one process in all: $(cat "$LVM_LOG" "$OTHER_LOG" | tr '\n' ';')"
+assert_contains "$(cat "$LVM_LOG")" "devices { filter = [ \"a|^/dev/vdb\$|\", \"r|.*|\" ] }" \
+    "re-run: lvm reads only the pool's PV (/dev/vdb)"
+assert_rc 0 dm /tmp/st2.json status
+assert_eq "1" "$(all_calls)" "status spawned one process (lvm), no dmsetup: $(cat "$LVM_LOG" "$OTHER_LOG" | tr '\n' ';')"
+# The kernel's status through the ioctl is what dmsetup prints: same
+# transaction id and metadata blocks (a pool at rest).
+read -r tid meta < <(dmsetup status docker-thinpool | awk '{ split($5, m, "/"); print $4, m[1] * 4096 }')
+assert_eq "$tid" "$(jget /tmp/st2.json 'd["transaction_id"]')" "status (DM ioctl) = dmsetup: transaction id"
+assert_eq "$meta" "$(jget /tmp/st2.json 'd["metadata"]["used_bytes"]')" "status (DM ioctl) = dmsetup: metadata used"
 
 step "4. dockerd 20.10 runs a container on the pool"
 start_dockerd
