@@ -163,11 +163,15 @@ pub fn check_usage(f: &Evidence) -> Vec<Finding> {
         ),
     ] {
         let Some(pct) = u.percent else { continue };
-        let used = format!(
-            "{path} {what} is {pct:.2}% full ({} of {})",
-            human(u.used_bytes.unwrap_or(0)),
-            human(u.total_bytes)
-        );
+        let used = match u.used_bytes.filter(|_| u.total_bytes > 0) {
+            Some(b) => format!(
+                "{path} {what} is {pct:.2}% full ({} of {})",
+                human(b),
+                human(u.total_bytes)
+            ),
+            // Offline, from a status line without the chunk size.
+            None => format!("{path} {what} is {pct:.2}% full"),
+        };
         if pct >= critical {
             v.push(crit(
                 check,
@@ -179,6 +183,9 @@ pub fn check_usage(f: &Evidence) -> Vec<Finding> {
                 Some(t) => {
                     format!("at or over the autoextend threshold {t}%: autoextend did not keep up")
                 }
+                None if profile_unknown(f) => {
+                    format!("over {warn_at}% (the input has no profile: autoextend unknown)")
+                }
                 None => format!("over {warn_at}% and autoextend is off"),
             };
             v.push(warn(check, format!("{used}, {why}"), &[fix]));
@@ -187,6 +194,11 @@ pub fn check_usage(f: &Evidence) -> Vec<Finding> {
         }
     }
     v
+}
+
+/// Offline, without the pool's profile: autoextend is unknown.
+fn profile_unknown(f: &Evidence) -> bool {
+    f.offline.is_some_and(|k| !k.profile)
 }
 
 /// dmeventd monitoring.
@@ -483,7 +495,8 @@ pub fn check_docker(f: &Evidence) -> Vec<Finding> {
     };
     let dm_driver = facts
         .as_ref()
-        .is_some_and(|d| d.storage_driver.as_deref() == Some("devicemapper"));
+        .is_some_and(|d| d.storage_driver.as_deref() == Some("devicemapper"))
+        || f.docker_info.as_ref().is_some_and(|i| i.devicemapper());
     let dm_opts = facts.as_ref().is_some_and(|d| {
         d.storage_opts
             .iter()
@@ -546,7 +559,87 @@ pub fn check_docker(f: &Evidence) -> Vec<Finding> {
                 ),
                 &["dmctl daemon-json"],
             )),
+            DmSupport::RequiresExplicitDriver if dm_driver => v.push(note(
+                "docker.version",
+                format!(
+                    "dockerd {} runs devicemapper, deprecated and removed in Docker 25.0: \
+                     migrate before upgrading Docker",
+                    ver.raw
+                ),
+                &[
+                    "apt-mark hold docker-ce docker-ce-cli   # until migrated",
+                    "move to overlay2 (e.g. on an LV of this VG), then upgrade",
+                ],
+            )),
             s => v.push(ok("docker.version", format!("dockerd {}: {s}", ver.raw))),
+        }
+    }
+    v
+}
+
+/// What `docker info` says (offline only: the host doctor does not ask
+/// dockerd): udev sync, Docker's own free-space floor, its warnings.
+pub fn check_docker_info(f: &Evidence) -> Vec<Finding> {
+    let Some(i) = &f.docker_info else {
+        return Vec::new();
+    };
+    let mut v = Vec::new();
+    if let Some(e) = &i.server_error {
+        v.push(warn(
+            "docker.info",
+            format!("docker info could not reach dockerd: {e}"),
+            &["journalctl -u docker -b   # why dockerd is not running"],
+        ));
+    }
+    for w in &i.warnings {
+        let l = w.to_ascii_lowercase();
+        if l.contains("space") || l.contains("thin pool") {
+            v.push(warn(
+                "docker.info",
+                format!("Docker warns: {w}"),
+                &["dmctl extend --data +SIZE   # or --add-device /dev/DISK --grow"],
+            ));
+        } else if l.contains("devicemapper") && !l.contains("loopback") {
+            v.push(note("docker.info", format!("Docker warns: {w}"), &[]));
+        }
+    }
+    if i.devicemapper() {
+        match i.udev_sync {
+            Some(false) => v.push(crit(
+                "docker.udev_sync",
+                "docker info: Udev Sync Supported: false: devicemapper races udev, \
+                 which loses data and leaves devices behind",
+                &[
+                    "use a dockerd built with udev sync (distribution or docker.com packages, \
+                     not a static binary)",
+                    "remove dm.override_udev_sync_check from daemon.json",
+                ],
+            )),
+            Some(true) => v.push(ok("docker.udev_sync", "udev sync is supported")),
+            None => {}
+        }
+        if let (Some(avail), Some(min)) = (i.data_available, i.min_free_space) {
+            if avail < min {
+                v.push(crit(
+                    "docker.free_space",
+                    format!(
+                        "docker info: Data Space Available {} is below Docker's Thin Pool \
+                         Minimum Free Space {}: Docker refuses to create containers",
+                        human(avail),
+                        human(min)
+                    ),
+                    &["dmctl extend --data +SIZE   # or --add-device /dev/DISK --grow"],
+                ));
+            } else {
+                v.push(ok(
+                    "docker.free_space",
+                    format!(
+                        "Docker sees {} data space available (its floor: {})",
+                        human(avail),
+                        human(min)
+                    ),
+                ));
+            }
         }
     }
     v
