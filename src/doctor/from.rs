@@ -211,6 +211,15 @@ pub fn recognise(text: &str) -> Result<Kind> {
         }
         return dm_kind(&dl);
     }
+    if lines.first().is_some_and(|h| {
+        let w: Vec<&str> = h.split_whitespace().collect();
+        w.starts_with(&["Fmt", "VG", "UUID"])
+    }) {
+        bail!(
+            "lvm fullreport as text: its columns are ambiguous (headings with spaces, \
+             repeated ones); paste `lvm fullreport --reportformat json` instead"
+        );
+    }
     if docker_info::is_text(t) {
         return Ok(Kind::DockerInfo);
     }
@@ -429,13 +438,32 @@ pub fn evidence(b: &Bundle, pool_flag: Option<&str>) -> Result<Evidence> {
         Some((l, c)) => (l.clone(), *c, false),
         None => {
             // No LVM report: the pool as the kernel and Docker name it.
+            // No LVM report: the pools the kernel or Docker report. A
+            // name from --pool or daemon.json alone proves no pool exists;
+            // it names an unnamed status line (one device asked for).
             let mut names: Vec<String> = Bundle::pool_names(status);
             names.extend(Bundle::pool_names(table));
-            if let Some(p) = pool_flag {
-                let (vg, lv) = status::parse_pool_arg(p)?;
-                names.insert(0, dm::dm_name(&vg, &lv));
-            } else if let Some(d) = &docker_pool {
-                names.insert(0, d.trim_start_matches("/dev/mapper/").to_string());
+            if let Some(n) = info
+                .filter(|i| i.devicemapper())
+                .and_then(|i| i.pool_name.clone())
+            {
+                names.push(n);
+            }
+            let unnamed = status
+                .iter()
+                .chain(table)
+                .any(|l| l.target() == "thin-pool" && l.name.is_none());
+            let preferred = match pool_flag {
+                Some(p) => {
+                    let (vg, lv) = status::parse_pool_arg(p)?;
+                    Some(dm::dm_name(&vg, &lv))
+                }
+                None => docker_pool
+                    .as_deref()
+                    .map(|d| d.trim_start_matches("/dev/mapper/").to_string()),
+            };
+            if let Some(p) = preferred.filter(|p| unnamed || names.contains(p)) {
+                names.insert(0, p);
             }
             names.dedup();
             (synth(b, &names), LvmCover::default(), true)

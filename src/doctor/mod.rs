@@ -167,8 +167,10 @@ pub fn runnable(id: &str, k: &Known) -> Result<(), &'static str> {
             k.vg && k.usage && k.profile,
             "lvm fullreport, dmsetup status and the profile",
         ),
-        "target.docker-devicemapper" => need(k.daemon_json && k.pool, "daemon.json"),
-        "target.containerd-devmapper" => need(k.containerd_config && k.pool, "config.toml"),
+        "target.docker-devicemapper" => need(k.daemon_json && k.pool, "daemon.json and the pool"),
+        "target.containerd-devmapper" => {
+            need(k.containerd_config && k.pool, "config.toml and the pool")
+        }
         "docker.loop_lvm" | "docker.info" | "docker.udev_sync" | "docker.free_space" => {
             need(k.docker_info, "docker info")
         }
