@@ -148,6 +148,57 @@ fn dm_line(line: &str) -> Option<DmLine> {
     })
 }
 
+/// device-mapper's targets (a cut-off name is not one of them).
+const DM_TARGETS: &[&str] = &[
+    "linear",
+    "striped",
+    "thin",
+    "thin-pool",
+    "error",
+    "zero",
+    "crypt",
+    "mirror",
+    "raid",
+    "snapshot",
+    "snapshot-origin",
+    "snapshot-merge",
+    "cache",
+    "writecache",
+    "era",
+    "delay",
+    "multipath",
+    "verity",
+    "integrity",
+    "vdo",
+    "flakey",
+    "dust",
+    "clone",
+    "switch",
+    "unstriped",
+];
+
+/// A line cut short: an unknown target, or a linear/thin line missing
+/// its fields.
+fn check_dm_line(l: &DmLine, kind: Kind) -> Result<()> {
+    let t: Vec<&str> = l.body.split_whitespace().collect();
+    let target = t[2];
+    if !DM_TARGETS.contains(&target) {
+        bail!("unknown target {target:?} (truncated?)");
+    }
+    let want = match (kind, target) {
+        (Kind::DmsetupTable, "linear") => Some(5),
+        (Kind::DmsetupStatus, "thin") if t.get(3) != Some(&"Fail") => Some(5),
+        _ => None,
+    };
+    match want {
+        Some(n) if t.len() < n && !(target == "thin" && t.get(3) == Some(&"-")) => bail!(
+            "{target} line has {} fields, expected {n} (truncated?)",
+            t.len()
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// Status or table, from the lines that tell them apart.
 fn dm_kind(lines: &[DmLine]) -> Result<Kind> {
     let mut kind = None;
@@ -209,7 +260,16 @@ pub fn recognise(text: &str) -> Result<Kind> {
                 format!("line {}: {:?} is not a dmsetup line (truncated?)", i + 1, l)
             })?);
         }
-        return dm_kind(&dl);
+        let kind = dm_kind(&dl)?;
+        for (i, l) in dl.iter().enumerate() {
+            check_dm_line(l, kind).with_context(|| {
+                format!(
+                    "device {}",
+                    l.name.as_deref().unwrap_or(&format!("on line {}", i + 1))
+                )
+            })?;
+        }
+        return Ok(kind);
     }
     if lines.first().is_some_and(|h| {
         let w: Vec<&str> = h.split_whitespace().collect();
@@ -744,6 +804,28 @@ mod tests {
         assert!(recognise("").is_err());
         assert!(recognise("hello world\n").is_err());
         assert!(recognise("{\"report\": [").is_err());
+    }
+
+    #[test]
+    fn cut_anywhere_is_an_error_or_a_verdict_never_a_panic() {
+        for text in [
+            vm!("docker-devicemapper--fullreport.out"),
+            vm!("docker-devicemapper--lvs.out"),
+            vm!("pool-unmonitored--lvs-text.out"),
+            vm!("ops-07-full-dmsetup-status.out"),
+            vm!("docker-devicemapper--dmsetup-table.out"),
+            vm!("docker-devicemapper--docker-info.out"),
+            vm!("docker-devicemapper--docker-info-json.out"),
+            vm!("containerd-devmapper--config.out"),
+        ] {
+            let step = (text.len() / 97).max(1);
+            for cut in (0..text.len()).step_by(step) {
+                let Some(t) = text.get(..cut) else { continue };
+                if let Ok(b) = Bundle::parse(&[input("cut", t)]) {
+                    let _ = evidence(&b, None).map(|ev| super::super::judge(&ev));
+                }
+            }
+        }
     }
 
     #[test]
