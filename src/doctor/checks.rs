@@ -1065,4 +1065,80 @@ mod tests {
             assert_eq!(worst(&diagnose(&ev)).exit_code(), 6);
         }
     }
+
+    #[test]
+    fn docker_info_levels() {
+        use crate::doctor::docker_info::DockerInfo;
+        let real = include_str!("../../tests/fixtures/vm/docker-devicemapper--docker-info.out");
+        let with = |text: &str| Evidence {
+            docker_info: Some(DockerInfo::from_text(text).unwrap()),
+            ..healthy()
+        };
+        assert_eq!(only(&with(real), "docker.udev_sync").severity, Severity::Ok);
+        assert_eq!(
+            only(&with(real), "docker.free_space").severity,
+            Severity::Ok
+        );
+        let udev = with(&real.replace("Udev Sync Supported: true", "Udev Sync Supported: false"));
+        assert_eq!(only(&udev, "docker.udev_sync").severity, Severity::Critical);
+        let low = with(&real.replace(
+            "Data Space Available: 1.958GB",
+            "Data Space Available: 93.1MB",
+        ));
+        let f = only(&low, "docker.free_space");
+        assert_eq!(f.severity, Severity::Critical);
+        assert!(f.message.contains("refuses to create containers"), "{f:?}");
+        // Docker 24 running devicemapper: a note to migrate before 25.
+        let v24 = with(&real.replace("Server Version: 20.10.24+dfsg1", "Server Version: 24.0.7"));
+        let v24 = Evidence {
+            dockerd: v24.docker_info.as_ref().unwrap().server_version.clone(),
+            daemon_json: None,
+            ..v24
+        };
+        let v = only(&v24, "docker.version");
+        assert_eq!(v.severity, Severity::Note, "{v:?}");
+        assert!(v.message.contains("removed in Docker 25.0"), "{v:?}");
+        let down = with(include_str!(
+            "../../tests/fixtures/vm/docker-stopped--docker-info.out"
+        ));
+        assert_eq!(only(&down, "docker.info").severity, Severity::Warn);
+        // The host doctor has no docker info: none of these findings.
+        assert!(!diagnose(&healthy())
+            .iter()
+            .any(|f| f.check.starts_with("docker.udev")));
+    }
+
+    #[test]
+    fn offline_judge_drops_what_the_input_cannot_feed() {
+        use crate::doctor::{judge, Known};
+        // Only the kernel's line: monitoring, profile, vg.free are not run
+        // (they would otherwise judge defaults), mode and use are judged.
+        let f = Evidence {
+            offline: Some(Known {
+                kernel: true,
+                usage: true,
+                pool: true,
+                ..Known::default()
+            }),
+            ..healthy()
+        };
+        let (found, not_run) = judge(&f);
+        let ids: Vec<&str> = found.iter().map(|x| x.check).collect();
+        assert!(
+            ids.contains(&"pool.mode") && ids.contains(&"pool.data_usage"),
+            "{ids:?}"
+        );
+        for host_only in [
+            "host.thin_check",
+            "boot.activation_unit",
+            "pool.monitoring",
+            "vg.free",
+        ] {
+            assert!(!ids.contains(&host_only), "{host_only} ran: {ids:?}");
+            assert!(not_run.iter().any(|n| n.check == host_only), "{host_only}");
+        }
+        // On the host nothing is dropped.
+        assert!(judge(&healthy()).1.is_empty());
+        assert_eq!(judge(&healthy()).0, diagnose(&healthy()));
+    }
 }
