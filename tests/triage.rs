@@ -164,7 +164,8 @@ fn every_suites_real_output_parses() {
         }
         for case in std::fs::read_dir(&suite).unwrap() {
             let case = case.unwrap().path();
-            let report = case.join("fullreport-bytes.json");
+            // The fullreport dmctl itself runs (`doctor --collect`).
+            let report = case.join("bundle/lvm-fullreport.json");
             let Ok(json) = std::fs::read_to_string(&report) else {
                 continue;
             };
