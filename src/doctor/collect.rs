@@ -100,3 +100,80 @@ pub fn plan(
     }
     Ok(p)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Action, FakeRunner};
+    use crate::exec::Output;
+
+    macro_rules! real {
+        ($n:literal) => {
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/triage/bookworm/healthy/bundle/",
+                $n
+            ))
+        };
+    }
+
+    #[test]
+    fn the_bundle_is_what_doctor_reads() {
+        // bookworm's real bundle, played back: one lvm, one dmsetup.
+        let status = real!("dmsetup-status.txt");
+        let r = FakeRunner::new();
+        r.on(
+            &["lvm", "fullreport"],
+            Output::ok(real!("lvm-fullreport.json")),
+        )
+        .on(
+            &["dmsetup", "status", "docker-thinpool"],
+            Output::ok(status.trim_start_matches("docker-thinpool: ")),
+        );
+        let f = Facts::new(&r);
+        f.set_file(
+            Path::new("/etc/docker/daemon.json"),
+            Some(real!("daemon.json")),
+        )
+        .set_file(Path::new("/etc/containerd/config.toml"), None)
+        .set_file(
+            Path::new("/etc/lvm/profile/docker-thinpool.profile"),
+            Some(real!("docker-thinpool.profile")),
+        )
+        .set_mountinfo("")
+        .set_dockerd(None, false);
+        let g = GlobalOpts {
+            config: None,
+            dry_run: false,
+            format: crate::cli::Format::Human,
+            quiet: true,
+            verbose: false,
+            lock_timeout: 0,
+        };
+        let p = plan(&g, &r, &f, None, Path::new("/nonexistent/bundle")).unwrap();
+        let files: Vec<(String, String)> = p
+            .steps
+            .iter()
+            .filter_map(|s| match &s.action {
+                Some(Action::Write { path, content, .. }) => Some((
+                    path.file_name().unwrap().to_string_lossy().into_owned(),
+                    content.clone(),
+                )),
+                _ => None,
+            })
+            .collect();
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "lvm-fullreport.json",
+                "dmsetup-status.txt",
+                "docker-thinpool.profile",
+                "daemon.json"
+            ]
+        );
+        assert_eq!(files[0].1, real!("lvm-fullreport.json"));
+        assert_eq!(files[1].1, status);
+        assert_eq!(r.programs(), ["lvm", "dmsetup"]);
+    }
+}
