@@ -156,7 +156,7 @@ fill() {
     used=${data%/*} total=${data#*/}
     need=$(((total * want + 99) / 100 - used + 1))
     # 512 KiB chunks; write from where the data ends.
-    dd if=/dev/urandom of=/dev/docker/fill bs=512K seek="$used" count="$need" oflag=direct status=none
+    dd if=/dev/zero of=/dev/docker/fill bs=512K seek="$used" count="$need" oflag=direct status=none
     sync
 }
 
