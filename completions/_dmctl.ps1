@@ -267,6 +267,8 @@ Register-ArgumentCompleter -Native -CommandName 'dmctl' -ScriptBlock {
         }
         'dmctl;doctor' {
             [CompletionResult]::new('--pool', '--pool', [CompletionResultType]::ParameterName, 'The thin pool as VG/LV [default: found by itself]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Judge pasted output instead of this host: a file, a directory or - (docker info, dmsetup status/table, lvs, lvm fullreport, daemon.json, config.toml, the LVM profile; recognised by content)')
+            [CompletionResult]::new('--collect', '--collect', [CompletionResultType]::ParameterName, 'Write the tool outputs and files doctor reads into DIR, for a ticket')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); flags win over its keys')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for another dmctl run to finish')

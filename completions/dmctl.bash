@@ -359,13 +359,21 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__doctor)
-            opts="-q -v -h --pool --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --pool --from --collect --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --pool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collect)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

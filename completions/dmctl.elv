@@ -252,6 +252,8 @@ set edit:completion:arg-completer[dmctl] = {|@words|
         }
         &'dmctl;doctor'= {
             cand --pool 'The thin pool as VG/LV [default: found by itself]'
+            cand --from 'Judge pasted output instead of this host: a file, a directory or - (docker info, dmsetup status/table, lvs, lvm fullreport, daemon.json, config.toml, the LVM profile; recognised by content)'
+            cand --collect 'Write the tool outputs and files doctor reads into DIR, for a ticket'
             cand --config 'Config file (TOML); flags win over its keys'
             cand --format 'Output format on stdout'
             cand --lock-timeout 'Seconds to wait for another dmctl run to finish'

@@ -232,6 +232,8 @@ complete -c dmctl -n "__fish_dmctl_using_subcommand status" -s q -l quiet -d 'Pr
 complete -c dmctl -n "__fish_dmctl_using_subcommand status" -s v -l verbose -d 'Echo every external command'
 complete -c dmctl -n "__fish_dmctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dmctl -n "__fish_dmctl_using_subcommand doctor" -l pool -d 'The thin pool as VG/LV [default: found by itself]' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand doctor" -l from -d 'Judge pasted output instead of this host: a file, a directory or - (docker info, dmsetup status/table, lvs, lvm fullreport, daemon.json, config.toml, the LVM profile; recognised by content)' -r -F
+complete -c dmctl -n "__fish_dmctl_using_subcommand doctor" -l collect -d 'Write the tool outputs and files doctor reads into DIR, for a ticket' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand doctor" -l config -d 'Config file (TOML); flags win over its keys' -r -F
 complete -c dmctl -n "__fish_dmctl_using_subcommand doctor" -l format -d 'Output format on stdout' -r -f -a "human\t''
 json\t''

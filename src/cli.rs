@@ -131,9 +131,11 @@ Example:
 
 Example:
   dmctl doctor
-  dmctl doctor --format json"
+  dmctl doctor --format json
+  dmctl doctor --collect /tmp/bundle     # tool outputs for a ticket
+  dmctl doctor --from /tmp/bundle        # judge them anywhere, no root"
     )]
-    Doctor(PoolArg),
+    Doctor(DoctorArgs),
     /// Grow the pool's data or metadata, or add a disk to its VG
     #[command(
         override_usage = "dmctl extend [OPTIONS] <--data SIZE | --data-percent PCT |\n       \
@@ -161,6 +163,20 @@ pub struct PoolArg {
     /// The thin pool as VG/LV [default: found by itself]
     #[arg(long = "pool", value_name = "VG/LV")]
     pub pool: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub pool: PoolArg,
+    /// Judge pasted output instead of this host: a file, a directory or -
+    /// (docker info, dmsetup status/table, lvs, lvm fullreport, daemon.json,
+    /// config.toml, the LVM profile; recognised by content)
+    #[arg(long, value_name = "PATH", conflicts_with = "collect")]
+    pub from: Option<std::path::PathBuf>,
+    /// Write the tool outputs and files doctor reads into DIR, for a ticket
+    #[arg(long, value_name = "DIR")]
+    pub collect: Option<std::path::PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -48,6 +48,9 @@ pub struct Facts<'r> {
     dirs: RefCell<BTreeMap<PathBuf, Option<Vec<String>>>>,
     fs_types: RefCell<BTreeMap<PathBuf, Option<String>>>,
     exe: OnceCell<String>,
+    /// Offline (`doctor --from`): only presets; nothing is read from this
+    /// machine.
+    offline: std::cell::Cell<bool>,
 }
 
 impl<'r> Facts<'r> {
@@ -74,6 +77,7 @@ impl<'r> Facts<'r> {
             dirs: RefCell::new(BTreeMap::new()),
             fs_types: RefCell::new(BTreeMap::new()),
             exe: OnceCell::new(),
+            offline: std::cell::Cell::new(false),
         }
     }
 
@@ -279,6 +283,9 @@ impl<'r> Facts<'r> {
         if let Some(t) = self.files.borrow().get(path) {
             return Ok(t.clone());
         }
+        if self.offline.get() {
+            return Ok(None);
+        }
         let t = fsutil::read_optional(path)?;
         self.files
             .borrow_mut()
@@ -290,6 +297,9 @@ impl<'r> Facts<'r> {
     pub fn mountinfo(&self) -> Result<&str> {
         if let Some(m) = self.mountinfo.get() {
             return Ok(m);
+        }
+        if self.offline.get() {
+            return Ok(self.mountinfo.get_or_init(String::new));
         }
         let m = std::fs::read_to_string("/proc/self/mountinfo")
             .context("reading /proc/self/mountinfo")?;
@@ -305,7 +315,7 @@ impl<'r> Facts<'r> {
     pub fn systemd(&self) -> bool {
         *self
             .systemd
-            .get_or_init(|| Path::new("/run/systemd/system").is_dir())
+            .get_or_init(|| !self.offline.get() && Path::new("/run/systemd/system").is_dir())
     }
 
     /// `systemctl is-enabled UNIT` says enabled; `None` when systemd is
@@ -365,7 +375,7 @@ impl<'r> Facts<'r> {
         if let Some(d) = self.devnums.borrow().get(path) {
             return d.clone();
         }
-        let d = devnum(path);
+        let d = devnum(path).filter(|_| !self.offline.get());
         self.devnums
             .borrow_mut()
             .insert(path.to_path_buf(), d.clone());
@@ -376,6 +386,9 @@ impl<'r> Facts<'r> {
     pub fn dir_entries(&self, dir: &Path) -> Result<Option<Vec<String>>> {
         if let Some(d) = self.dirs.borrow().get(dir) {
             return Ok(d.clone());
+        }
+        if self.offline.get() {
+            return Ok(None);
         }
         let d = dir_entries(dir)?;
         self.dirs.borrow_mut().insert(dir.to_path_buf(), d.clone());
@@ -404,6 +417,13 @@ impl<'r> Facts<'r> {
     /// The pool's status text, as [`Facts::dm_status`] returns it.
     pub fn set_dm_status(&self, text: &str) -> &Self {
         let _ = self.dm_status.set(text.to_string());
+        self
+    }
+    /// Offline: a fact that was not preset is unknown (files absent, no
+    /// mounts, no systemd) instead of read from
+    /// this machine; probes still go to the runner, which refuses them.
+    pub fn set_offline(&self) -> &Self {
+        self.offline.set(true);
         self
     }
     pub fn set_file(&self, path: &Path, text: Option<&str>) -> &Self {

@@ -163,11 +163,15 @@ pub fn check_usage(f: &Evidence) -> Vec<Finding> {
         ),
     ] {
         let Some(pct) = u.percent else { continue };
-        let used = format!(
-            "{path} {what} is {pct:.2}% full ({} of {})",
-            human(u.used_bytes.unwrap_or(0)),
-            human(u.total_bytes)
-        );
+        let used = match u.used_bytes.filter(|_| u.total_bytes > 0) {
+            Some(b) => format!(
+                "{path} {what} is {pct:.2}% full ({} of {})",
+                human(b),
+                human(u.total_bytes)
+            ),
+            // Offline, from a status line without the chunk size.
+            None => format!("{path} {what} is {pct:.2}% full"),
+        };
         if pct >= critical {
             v.push(crit(
                 check,
@@ -179,6 +183,9 @@ pub fn check_usage(f: &Evidence) -> Vec<Finding> {
                 Some(t) => {
                     format!("at or over the autoextend threshold {t}%: autoextend did not keep up")
                 }
+                None if profile_unknown(f) => {
+                    format!("over {warn_at}% (the input has no profile: autoextend unknown)")
+                }
                 None => format!("over {warn_at}% and autoextend is off"),
             };
             v.push(warn(check, format!("{used}, {why}"), &[fix]));
@@ -187,6 +194,11 @@ pub fn check_usage(f: &Evidence) -> Vec<Finding> {
         }
     }
     v
+}
+
+/// Offline, without the pool's profile: autoextend is unknown.
+fn profile_unknown(f: &Evidence) -> bool {
+    f.offline.is_some_and(|k| !k.profile)
 }
 
 /// dmeventd monitoring.
@@ -483,7 +495,8 @@ pub fn check_docker(f: &Evidence) -> Vec<Finding> {
     };
     let dm_driver = facts
         .as_ref()
-        .is_some_and(|d| d.storage_driver.as_deref() == Some("devicemapper"));
+        .is_some_and(|d| d.storage_driver.as_deref() == Some("devicemapper"))
+        || f.docker_info.as_ref().is_some_and(|i| i.devicemapper());
     let dm_opts = facts.as_ref().is_some_and(|d| {
         d.storage_opts
             .iter()
@@ -546,7 +559,87 @@ pub fn check_docker(f: &Evidence) -> Vec<Finding> {
                 ),
                 &["dmctl daemon-json"],
             )),
+            DmSupport::RequiresExplicitDriver if dm_driver => v.push(note(
+                "docker.version",
+                format!(
+                    "dockerd {} runs devicemapper, deprecated and removed in Docker 25.0: \
+                     migrate before upgrading Docker",
+                    ver.raw
+                ),
+                &[
+                    "apt-mark hold docker-ce docker-ce-cli   # until migrated",
+                    "move to overlay2 (e.g. on an LV of this VG), then upgrade",
+                ],
+            )),
             s => v.push(ok("docker.version", format!("dockerd {}: {s}", ver.raw))),
+        }
+    }
+    v
+}
+
+/// What `docker info` says (offline only: the host doctor does not ask
+/// dockerd): udev sync, Docker's own free-space floor, its warnings.
+pub fn check_docker_info(f: &Evidence) -> Vec<Finding> {
+    let Some(i) = &f.docker_info else {
+        return Vec::new();
+    };
+    let mut v = Vec::new();
+    if let Some(e) = &i.server_error {
+        v.push(warn(
+            "docker.info",
+            format!("docker info could not reach dockerd: {e}"),
+            &["journalctl -u docker -b   # why dockerd is not running"],
+        ));
+    }
+    for w in &i.warnings {
+        let l = w.to_ascii_lowercase();
+        if l.contains("space") || l.contains("thin pool") {
+            v.push(warn(
+                "docker.info",
+                format!("Docker warns: {w}"),
+                &["dmctl extend --data +SIZE   # or --add-device /dev/DISK --grow"],
+            ));
+        } else if l.contains("devicemapper") && !l.contains("loopback") {
+            v.push(note("docker.info", format!("Docker warns: {w}"), &[]));
+        }
+    }
+    if i.devicemapper() {
+        match i.udev_sync {
+            Some(false) => v.push(crit(
+                "docker.udev_sync",
+                "docker info: Udev Sync Supported: false: devicemapper races udev, \
+                 which loses data and leaves devices behind",
+                &[
+                    "use a dockerd built with udev sync (distribution or docker.com packages, \
+                     not a static binary)",
+                    "remove dm.override_udev_sync_check from daemon.json",
+                ],
+            )),
+            Some(true) => v.push(ok("docker.udev_sync", "udev sync is supported")),
+            None => {}
+        }
+        if let (Some(avail), Some(min)) = (i.data_available, i.min_free_space) {
+            if avail < min {
+                v.push(crit(
+                    "docker.free_space",
+                    format!(
+                        "docker info: Data Space Available {} is below Docker's Thin Pool \
+                         Minimum Free Space {}: Docker refuses to create containers",
+                        human(avail),
+                        human(min)
+                    ),
+                    &["dmctl extend --data +SIZE   # or --add-device /dev/DISK --grow"],
+                ));
+            } else {
+                v.push(ok(
+                    "docker.free_space",
+                    format!(
+                        "Docker sees {} data space available (its floor: {})",
+                        human(avail),
+                        human(min)
+                    ),
+                ));
+            }
         }
     }
     v
@@ -971,5 +1064,81 @@ mod tests {
             assert!(m.fix.iter().any(|c| c.contains("lvconvert --repair")));
             assert_eq!(worst(&diagnose(&ev)).exit_code(), 6);
         }
+    }
+
+    #[test]
+    fn docker_info_levels() {
+        use crate::doctor::docker_info::DockerInfo;
+        let real = include_str!("../../tests/fixtures/vm/docker-devicemapper--docker-info.out");
+        let with = |text: &str| Evidence {
+            docker_info: Some(DockerInfo::from_text(text).unwrap()),
+            ..healthy()
+        };
+        assert_eq!(only(&with(real), "docker.udev_sync").severity, Severity::Ok);
+        assert_eq!(
+            only(&with(real), "docker.free_space").severity,
+            Severity::Ok
+        );
+        let udev = with(&real.replace("Udev Sync Supported: true", "Udev Sync Supported: false"));
+        assert_eq!(only(&udev, "docker.udev_sync").severity, Severity::Critical);
+        let low = with(&real.replace(
+            "Data Space Available: 1.958GB",
+            "Data Space Available: 93.1MB",
+        ));
+        let f = only(&low, "docker.free_space");
+        assert_eq!(f.severity, Severity::Critical);
+        assert!(f.message.contains("refuses to create containers"), "{f:?}");
+        // Docker 24 running devicemapper: a note to migrate before 25.
+        let v24 = with(&real.replace("Server Version: 20.10.24+dfsg1", "Server Version: 24.0.7"));
+        let v24 = Evidence {
+            dockerd: v24.docker_info.as_ref().unwrap().server_version.clone(),
+            daemon_json: None,
+            ..v24
+        };
+        let v = only(&v24, "docker.version");
+        assert_eq!(v.severity, Severity::Note, "{v:?}");
+        assert!(v.message.contains("removed in Docker 25.0"), "{v:?}");
+        let down = with(include_str!(
+            "../../tests/fixtures/vm/docker-stopped--docker-info.out"
+        ));
+        assert_eq!(only(&down, "docker.info").severity, Severity::Warn);
+        // The host doctor has no docker info: none of these findings.
+        assert!(!diagnose(&healthy())
+            .iter()
+            .any(|f| f.check.starts_with("docker.udev")));
+    }
+
+    #[test]
+    fn offline_judge_drops_what_the_input_cannot_feed() {
+        use crate::doctor::{judge, Known};
+        // Only the kernel's line: monitoring, profile, vg.free are not run
+        // (they would otherwise judge defaults), mode and use are judged.
+        let f = Evidence {
+            offline: Some(Known {
+                kernel: true,
+                usage: true,
+                pool: true,
+                ..Known::default()
+            }),
+            ..healthy()
+        };
+        let (found, not_run) = judge(&f);
+        let ids: Vec<&str> = found.iter().map(|x| x.check).collect();
+        assert!(
+            ids.contains(&"pool.mode") && ids.contains(&"pool.data_usage"),
+            "{ids:?}"
+        );
+        for host_only in [
+            "host.thin_check",
+            "boot.activation_unit",
+            "pool.monitoring",
+            "vg.free",
+        ] {
+            assert!(!ids.contains(&host_only), "{host_only} ran: {ids:?}");
+            assert!(not_run.iter().any(|n| n.check == host_only), "{host_only}");
+        }
+        // On the host nothing is dropped.
+        assert!(judge(&healthy()).1.is_empty());
+        assert_eq!(judge(&healthy()).0, diagnose(&healthy()));
     }
 }

@@ -3,6 +3,10 @@
 //! [`checks`]), and the verdict. `dmctl doctor` prints it.
 
 pub mod checks;
+pub mod collect;
+pub mod docker_info;
+pub mod from;
+pub mod lvs;
 
 use anyhow::Result;
 use serde::Serialize;
@@ -72,6 +76,134 @@ pub struct Evidence {
     pub dockerd: Option<DockerVersion>,
     /// Docker's loop-lvm data file, when it exists.
     pub loop_file: Option<PathBuf>,
+    /// `docker info`, when doctor was given it (`--from`).
+    pub docker_info: Option<docker_info::DockerInfo>,
+    /// Offline (`--from`): which facts the input held. None on the host,
+    /// where every fact is probed.
+    pub offline: Option<Known>,
+}
+
+/// Which facts pasted input held (`doctor --from`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Known {
+    /// LVM's LV rows (lvs or lvm fullreport).
+    pub lvm: bool,
+    /// LVM's VG rows (size, free): lvm fullreport or vgs.
+    pub vg: bool,
+    /// seg_monitor.
+    pub monitor: bool,
+    /// Which profile is attached, and its text when one is.
+    pub profile: bool,
+    /// The kernel's thin-pool status line (dmsetup status).
+    pub kernel: bool,
+    /// Data and metadata use (dmsetup status, lvs or docker info).
+    pub usage: bool,
+    /// Something names the pool (LVM, dmsetup, docker info).
+    pub pool: bool,
+    pub daemon_json: bool,
+    pub containerd_config: bool,
+    pub docker_info: bool,
+    /// dockerd's version (docker info or `dockerd --version`).
+    pub dockerd: bool,
+}
+
+/// A check that could not run offline, and the input it needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotRun {
+    pub check: &'static str,
+    pub needs: &'static str,
+}
+
+/// Every finding id, in [`diagnose`]'s order.
+pub const CHECK_IDS: &[&str] = &[
+    "host.lvm",
+    "pool.found",
+    "pool.active",
+    "pool.mode",
+    "pool.needs_check",
+    "pool.data_usage",
+    "pool.metadata_usage",
+    "pool.monitoring",
+    "pool.profile",
+    "vg.free",
+    "boot.activation_unit",
+    "target.docker-devicemapper",
+    "target.containerd-devmapper",
+    "target.docker-overlay2",
+    "host.thin_check",
+    "host.dm_thin_pool",
+    "docker.loop_lvm",
+    "docker.daemon_json",
+    "docker.thinpooldev",
+    "docker.flags",
+    "docker.version",
+    "docker.info",
+    "docker.udev_sync",
+    "docker.free_space",
+];
+
+/// Offline, whether check `id` can run on what the input holds; Err: the
+/// input it needs.
+pub fn runnable(id: &str, k: &Known) -> Result<(), &'static str> {
+    let need = |ok: bool, what: &'static str| if ok { Ok(()) } else { Err(what) };
+    match id {
+        "host.lvm"
+        | "host.thin_check"
+        | "boot.activation_unit"
+        | "docker.flags"
+        | "target.docker-overlay2" => Err("the host itself (run `dmctl doctor` there)"),
+        "pool.found" => need(k.pool, "lvs, lvm fullreport, dmsetup status or docker info"),
+        "pool.active" | "pool.mode" => need(k.lvm || k.kernel, "dmsetup status or lvs"),
+        "pool.needs_check" | "host.dm_thin_pool" => need(k.kernel, "dmsetup status"),
+        "pool.data_usage" | "pool.metadata_usage" => {
+            need(k.usage, "dmsetup status, lvs or docker info")
+        }
+        "pool.monitoring" => need(k.monitor, "lvm fullreport (or lvs -o +seg_monitor)"),
+        "pool.profile" => need(
+            k.profile,
+            "lvm fullreport (lv_profile) and the profile file it names",
+        ),
+        "vg.free" => need(
+            k.vg && k.usage && k.profile,
+            "lvm fullreport, dmsetup status and the profile",
+        ),
+        "target.docker-devicemapper" => need(k.daemon_json && k.pool, "daemon.json and the pool"),
+        "target.containerd-devmapper" => {
+            need(k.containerd_config && k.pool, "config.toml and the pool")
+        }
+        "docker.loop_lvm" | "docker.info" | "docker.udev_sync" | "docker.free_space" => {
+            need(k.docker_info, "docker info")
+        }
+        "docker.daemon_json" => need(k.daemon_json, "daemon.json"),
+        "docker.thinpooldev" => need(k.daemon_json && k.pool, "daemon.json and the pool"),
+        "docker.version" => need(
+            k.dockerd && (k.daemon_json || k.docker_info),
+            "docker info (or dockerd --version and daemon.json)",
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// The findings, and offline the checks that could not run. On the host
+/// (`offline` None) this is [`diagnose`].
+pub fn judge(f: &Evidence) -> (Vec<Finding>, Vec<NotRun>) {
+    let all = diagnose(f);
+    let Some(k) = &f.offline else {
+        return (all, Vec::new());
+    };
+    let findings = all
+        .into_iter()
+        .filter(|x| runnable(x.check, k).is_ok())
+        .collect();
+    let not_run = CHECK_IDS
+        .iter()
+        .filter_map(|id| {
+            runnable(id, k)
+                .err()
+                .map(|needs| NotRun { check: id, needs })
+        })
+        .collect();
+    (findings, not_run)
 }
 
 /// All findings, in a stable order.
@@ -86,6 +218,7 @@ pub fn diagnose(f: &Evidence) -> Vec<Finding> {
     v.extend(check_targets(f));
     v.extend(check_host(f));
     v.extend(check_docker(f));
+    v.extend(check_docker_info(f));
     v
 }
 
