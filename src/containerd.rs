@@ -288,7 +288,11 @@ pub fn merge_for(
         }
     }
     if w.cri_snapshotter {
-        changed |= set_cri(plugins, l.cri)?;
+        // containerd 2.x's 2→3 migration drops a v2 file's
+        // grpc.v1.cri.containerd.snapshotter (seen in 2.1.9): there the
+        // key goes where 2.x reads it, which a v2 file passes through.
+        let cri = if two { layout(3).cri } else { l.cri };
+        changed |= set_cri(plugins, cri)?;
     }
     if two {
         changed |= add_unpack(plugins)?;
@@ -530,10 +534,12 @@ pub fn remove_devmapper(existing: &str, pool_name: &str) -> Result<Option<String
             plugins.remove(l.devmapper);
         }
     }
-    if let Some(t) = table_at(plugins, l.cri) {
-        restore_marked(t, "snapshotter");
+    for cri in [l.cri, layout(3).cri] {
+        if let Some(t) = table_at(plugins, cri) {
+            restore_marked(t, "snapshotter");
+        }
+        prune_empty(plugins, cri);
     }
-    prune_empty(plugins, l.cri);
     remove_unpack(plugins);
     if plugins.is_empty() {
         doc.as_table_mut().remove("plugins");
@@ -595,7 +601,8 @@ pub struct Facts {
     pub version: Option<i64>,
     pub pool_name: Option<String>,
     pub root_path: Option<String>,
-    /// The CRI plugin's snapshotter, as this version's layout places it.
+    /// The CRI plugin's snapshotter: 2.x's `cri.v1.images` one if set
+    /// (in any file version), else where this version's layout places it.
     pub cri_snapshotter: Option<String>,
 }
 
@@ -614,10 +621,14 @@ pub fn facts(text: &str) -> Result<Facts, String> {
             .and_then(Item::as_str)
             .map(str::to_string)
     };
-    let mut cri = plugins;
-    for k in l.cri {
-        cri = cri.and_then(|t| t.get(k)).and_then(Item::as_table_like);
-    }
+    let at = |path: &[&str]| {
+        let mut t = plugins;
+        for k in path {
+            t = t.and_then(|t| t.get(k)).and_then(Item::as_table_like);
+        }
+        t.filter(|t| t.contains_key("snapshotter"))
+    };
+    let cri = at(layout(3).cri).or_else(|| at(l.cri));
     Ok(Facts {
         version,
         pool_name: get("pool_name"),
@@ -952,12 +963,13 @@ state = "/run/containerd"
         let orig = fixture("debian-config.toml");
         for (suite, c) in SUITES {
             let t = round_trip(&orig, c, None);
-            // Version 2 file: CRI at grpc.v1.cri.containerd, on 2.x too
-            // (its migration moves it to cri.v1.images).
-            assert!(
-                t.contains("[plugins.\"io.containerd.grpc.v1.cri\".containerd]\nsnapshotter = \"devmapper\""),
-                "{suite}: {t}"
-            );
+            // Version 2 file: CRI at grpc.v1.cri.containerd for 1.x; 2.x's
+            // migration drops that key, so there it goes to cri.v1.images.
+            let v1x =
+                "[plugins.\"io.containerd.grpc.v1.cri\".containerd]\nsnapshotter = \"devmapper\"";
+            let v2x = "[plugins.\"io.containerd.cri.v1.images\"]\nsnapshotter = \"devmapper\"";
+            assert_eq!(t.contains(v1x), c.0 < 2, "{suite}: {t}");
+            assert_eq!(t.contains(v2x), c.0 >= 2, "{suite}: {t}");
         }
     }
 
