@@ -16,6 +16,7 @@
 # goes through the transfer service and needs the unpack_config entry dmctl
 # adds. Teardown gives containerd's config.toml back byte for byte.
 #   bullseye: Docker 20.10.5, containerd 1.4, lvm2 2.03.11 → all three targets
+#             (--discard-blocks/--fs refused for containerd 1.4, exit 3)
 #   trixie:   Docker 26.1,   containerd 1.7, lvm2 2.03.31 → overlay2, containerd
 #   forky:    Docker 28.5,   containerd 2.1, lvm2 2.03.31 → overlay2, containerd
 set -euo pipefail
@@ -68,6 +69,16 @@ if command -v containerd >/dev/null; then
 fi
 cfg_before=$(sha256sum </etc/containerd/config.toml 2>/dev/null || echo none)
 
+if [[ $(containerd --version 2>/dev/null) == *" 1.4."* ]]; then
+    step "$suite: containerd 1.4 refuses options it does not know"
+    before=$(dsum $DEV)
+    assert_rc 3 dmctl setup $DEV --target containerd-devmapper --discard-blocks true --fs xfs
+    assert_contains "$LAST_ERR" "discard_blocks" "refusal names discard_blocks"
+    assert_contains "$LAST_ERR" "fs_type" "refusal names fs_type"
+    assert_eq "$before" "$(dsum $DEV)" "refused: $DEV unchanged"
+    assert_eq "$cfg_before" "$(sha256sum </etc/containerd/config.toml)" "refused: config.toml unchanged"
+fi
+
 # run_on_target T: a container on the pool through T's runtime.
 run_on_target() {
     case $1 in
@@ -84,7 +95,8 @@ run_on_target() {
     containerd-devmapper)
         assert_rc 0 start_containerd
         assert_contains "$(ctr plugins ls | grep -w devmapper)" " ok" "ctr: devmapper ok"
-        cri=$(containerd config dump 2>/dev/null | awk '/^ *\[/ {sec=$0} /^ *snapshotter =/ && (sec ~ /grpc.v1.cri".containerd\]/ || sec ~ /cri.v1.images.\]/) {print $3; exit}')
+        containerd config dump >/tmp/dump.toml 2>/dev/null || true
+        cri=$(awk '/^ *\[/ {sec=$0} /^ *snapshotter =/ && !done && (sec ~ /grpc.v1.cri".containerd\]/ || sec ~ /cri.v1.images.\]/) {print $3; done=1}' /tmp/dump.toml)
         assert_eq devmapper "$(tr -d "\"'" <<<"$cri")" "config dump: the CRI plugin's snapshotter is devmapper"
         make_busybox_oci_archive localhost:5000/bb:1 /tmp/bb-oci.tar
         assert_rc 0 serve_oci_registry /tmp/bb-oci.tar 5000
