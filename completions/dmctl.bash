@@ -185,7 +185,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__containerd)
-            opts="-q -v -h --vg --pool --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --fs --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --vg --pool --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --cri-snapshotter --fs --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -221,6 +221,10 @@ _dmctl() {
                     ;;
                 --fs-options)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cri-snapshotter)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --fs)
@@ -827,7 +831,7 @@ _dmctl() {
             return 0
             ;;
         dmctl__subcmd__setup)
-            opts="-q -v -h --force --install-unit --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --target --daemon-json --basesize --fs --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
+            opts="-q -v -h --force --install-unit --vg --pool --data-percent --metadata-percent --metadata-size --chunk-size --autoextend-threshold --autoextend-percent --profile-dir --target --daemon-json --basesize --fs --containerd-config --root-path --base-image-size --async-remove --discard-blocks --fs-options --cri-snapshotter --lv-name --lv-size --data-root --overlay2-size --config --dry-run --format --quiet --verbose --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -907,6 +911,10 @@ _dmctl() {
                     ;;
                 --fs-options)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cri-snapshotter)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --lv-name)

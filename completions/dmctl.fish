@@ -73,6 +73,8 @@ false\t''"
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l discard-blocks -d 'containerd devmapper discard_blocks (only when given)' -r -f -a "true\t''
 false\t''"
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l fs-options -d 'containerd devmapper fs_options, e.g. "-m crc=1" (only when given)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l cri-snapshotter -d 'Make devmapper the CRI plugin\'s snapshotter too (teardown restores the one before)' -r -f -a "true\t''
+false\t''"
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l lv-name -d 'docker-overlay2: name of the thin LV [default: docker-data]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l lv-size -d 'docker-overlay2: virtual size of the thin LV [default: 10G]' -r
 complete -c dmctl -n "__fish_dmctl_using_subcommand setup" -l data-root -d 'docker-overlay2: where it is mounted [default: /var/lib/docker]' -r -F
@@ -181,6 +183,8 @@ false\t''"
 complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l discard-blocks -d 'containerd devmapper discard_blocks (only when given)' -r -f -a "true\t''
 false\t''"
 complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l fs-options -d 'containerd devmapper fs_options, e.g. "-m crc=1" (only when given)' -r
+complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l cri-snapshotter -d 'Make devmapper the CRI plugin\'s snapshotter too (teardown restores the one before)' -r -f -a "true\t''
+false\t''"
 complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l fs -d 'dm.fs for daemon.json, fs_type for containerd (only when given)' -r -f -a "ext4\t''
 xfs\t''"
 complete -c dmctl -n "__fish_dmctl_using_subcommand containerd" -l config -d 'Config file (TOML); flags win over its keys' -r -F

@@ -452,8 +452,12 @@ pub struct ContainerdOpts {
     /// containerd devmapper fs_options, e.g. "-m crc=1" (only when given)
     #[arg(long, value_name = "OPTS", allow_hyphen_values = true)]
     pub fs_options: Option<String>,
+    /// Make devmapper the CRI plugin's snapshotter too (teardown restores
+    /// the one before)
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub cri_snapshotter: Option<bool>,
 }
-fill_fields!(ContainerdOpts: containerd_config, root_path, base_image_size, async_remove, discard_blocks, fs_options);
+fill_fields!(ContainerdOpts: containerd_config, root_path, base_image_size, async_remove, discard_blocks, fs_options, cri_snapshotter);
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct DataLvOpts {
@@ -529,6 +533,7 @@ pub struct PoolOpts {
     pub async_remove: Option<bool>,
     pub discard_blocks: Option<bool>,
     pub fs_options: Option<String>,
+    pub cri_snapshotter: Option<bool>,
     pub lv_name: Option<String>,
     pub lv_size: Option<String>,
     pub data_root: Option<PathBuf>,

@@ -48,6 +48,8 @@ pub struct Settings {
     pub async_remove: Option<bool>,
     pub discard_blocks: Option<bool>,
     pub fs_options: Option<String>,
+    /// Make devmapper the CRI plugin's snapshotter.
+    pub cri_snapshotter: bool,
     pub lv_name: String,
     /// The thin LV's virtual size in bytes.
     pub lv_size: u64,
@@ -97,6 +99,7 @@ impl Settings {
             discard_blocks: self.discard_blocks,
             fs_type: self.fs.clone(),
             fs_options: self.fs_options.clone(),
+            cri_snapshotter: self.cri_snapshotter,
         }
     }
 }
@@ -154,6 +157,7 @@ pub fn merge(flags: &PoolOpts, file: &PoolOpts) -> PoolOpts {
         async_remove,
         discard_blocks,
         fs_options,
+        cri_snapshotter,
         lv_name,
         lv_size,
         data_root,
@@ -325,6 +329,7 @@ pub fn resolve(o: &PoolOpts) -> Result<Settings> {
         discard_blocks: None,
         fs_type: None,
         fs_options: None,
+        cri_snapshotter: false,
     };
     problems.extend(crate::containerd::validate(&dm_want));
     dm_want.pool_name.clear();
@@ -362,6 +367,7 @@ pub fn resolve(o: &PoolOpts) -> Result<Settings> {
         async_remove: o.async_remove,
         discard_blocks: o.discard_blocks,
         fs_options: o.fs_options.clone(),
+        cri_snapshotter: o.cri_snapshotter.unwrap_or(false),
         lv_name,
         lv_size,
         data_root,
@@ -524,11 +530,13 @@ mod example_tests {
             .replace("# target", "target")
             .replace("# async-remove", "async-remove")
             .replace("# discard-blocks", "discard-blocks")
+            .replace("# cri-snapshotter", "cri-snapshotter")
             .replace("# overlay2-size", "overlay2-size");
         let all = all.replace("metadata-percent = 1\n", "");
         let o: PoolOpts = toml::from_str(&all).unwrap();
         assert!(o.metadata_size.is_some() && o.basesize.is_some() && o.fs.is_some());
         assert!(o.target.is_some() && o.async_remove.is_some() && o.discard_blocks.is_some());
         assert!(o.fs_options.is_some() && o.overlay2_size.is_some());
+        assert_eq!(o.cri_snapshotter, Some(true));
     }
 }

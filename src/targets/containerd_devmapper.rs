@@ -1,7 +1,9 @@
 //! containerd-devmapper: containerd's devmapper snapshotter section in
-//! config.toml, pointing at the pool: an existing version 2 or 3 file is
-//! merged (comments, other plugins and order kept); a new file is version
-//! 3 for containerd 2.x, else version 2.
+//! config.toml, pointing at the pool: an existing file of any version (1,
+//! 2, 3) is merged (comments, other plugins and order kept); a new file is
+//! version 3 for containerd 2.x, else version 2. Keys the installed
+//! containerd does not know are refused; on 2.x the transfer service's
+//! `unpack_config` gets devmapper; `--cri-snapshotter` points CRI at it.
 
 use anyhow::Result;
 use std::path::PathBuf;
@@ -25,8 +27,7 @@ impl Target for ContainerdDevmapper {
         super::shared_pool_warning(p, f, s, self.kind())?;
         let path = &s.containerd_config;
         let old = f.file(path)?;
-        let version = containerd::config_version_for(f.containerd().map(|v| v.0));
-        let e = containerd::merge_devmapper_as(old.as_deref(), &s.devmapper_want(), version)
+        let e = containerd::merge_for(old.as_deref(), &s.devmapper_want(), f.containerd())
             .map_err(|e| refused(format!("{}: {e}", path.display())))?;
         p.write_if_changed(
             "containerd-config",

@@ -169,7 +169,19 @@ fn containerd_fresh_then_done() {
     let p = plan(Scope::ContainerdConfig, &pr, &s, None).unwrap();
     assert_eq!(p.steps.len(), 1);
     assert!(!p.changes());
-    // A version 1 file is refused before anything runs.
+    // An option containerd 1.4 does not know is refused before anything
+    // runs (exit 3), naming the key; 1.6 takes it.
+    let mut s14 = s.clone();
+    s14.discard_blocks = Some(true);
+    let mut p14 = blank();
+    p14.containerd = Some((1, 4));
+    let e = plan(Scope::Setup, &p14, &s14, Some(Path::new(DEV))).unwrap_err();
+    assert_eq!(exit_code(&e), exit::REFUSED);
+    assert!(format!("{e:#}").contains("discard_blocks"), "{e:#}");
+    p14.containerd = Some((1, 6));
+    assert!(plan(Scope::Setup, &p14, &s14, Some(Path::new(DEV))).is_ok());
+    // A version 1 file is refused on containerd 2.x before anything runs.
+    pr.containerd = Some((2, 1));
     pr.containerd_config = Some("[plugins.cri]\n".into());
     let e = plan(Scope::Setup, &pr, &s, Some(Path::new(DEV))).unwrap_err();
     assert_eq!(exit_code(&e), exit::REFUSED);

@@ -379,3 +379,70 @@ make_busybox_oci_archive() {
     tar -C "$oci" -cf "$file" oci-layout index.json blobs
     rm -rf "$dir"
 }
+
+# ------------------------------------------------------------------ registry
+# serve_oci_registry ARCHIVE PORT: a read-only registry on 127.0.0.1:PORT
+# (plain HTTP, the guest has no internet) serving the OCI archive that
+# make_busybox_oci_archive wrote: GET/HEAD /v2/, /v2/NAME/manifests/REF (tag
+# = the ref.name annotation, or a digest) and /v2/NAME/blobs/DIGEST, with
+# Content-Type and Docker-Content-Digest. Stop it with stop_oci_registry.
+REGISTRY_PID=''
+serve_oci_registry() {
+    local archive=$1 port=$2 dir
+    dir=$(mktemp -d)
+    tar -C "$dir" -xf "$archive"
+    python3 - "$dir" "$port" >>"$VM_OUT/registry.log" 2>&1 <<'PY' &
+import http.server, json, os, re, sys
+root, port = sys.argv[1], int(sys.argv[2])
+index = json.load(open(os.path.join(root, "index.json")))
+tags = {m["annotations"]["org.opencontainers.image.ref.name"]: m for m in index["manifests"]}
+media = {m["digest"]: m["mediaType"] for m in index["manifests"]}
+
+class H(http.server.BaseHTTPRequestHandler):
+    def reply(self, body):
+        path = self.path.split("?")[0]
+        if path in ("/v2", "/v2/"):
+            return self.send(200, b"{}", "application/json", None, body)
+        m = re.match(r"^/v2/(.+)/(manifests|blobs)/([^/]+)$", path)
+        if not m:
+            return self.send(404, b"", "text/plain", None, body)
+        kind, ref = m.group(2), m.group(3)
+        if kind == "manifests" and not ref.startswith("sha256:"):
+            if ref not in tags:
+                return self.send(404, b"", "text/plain", None, body)
+            ref = tags[ref]["digest"]
+        f = os.path.join(root, "blobs", "sha256", ref.split(":", 1)[-1])
+        if not os.path.isfile(f):
+            return self.send(404, b"", "text/plain", None, body)
+        ctype = media.get(ref, "application/octet-stream") if kind == "manifests" else "application/octet-stream"
+        return self.send(200, open(f, "rb").read(), ctype, ref, body)
+
+    def send(self, code, data, ctype, digest, body):
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Docker-Distribution-API-Version", "registry/2.0")
+        if digest:
+            self.send_header("Docker-Content-Digest", digest)
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def do_GET(self):
+        self.reply(True)
+
+    def do_HEAD(self):
+        self.reply(False)
+
+http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+    REGISTRY_PID=$!
+    wait_for 30 python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$port/v2/')"
+}
+
+stop_oci_registry() {
+    [[ -n $REGISTRY_PID ]] || return 0
+    kill "$REGISTRY_PID" 2>/dev/null || true
+    _lib_wait_gone "$REGISTRY_PID" 10 || true
+    REGISTRY_PID=''
+}

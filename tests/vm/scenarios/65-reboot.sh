@@ -1,7 +1,10 @@
 #!/bin/bash
-# vm-args: --init systemd --disk 2G --disk 2G --timeout 1800
-# Reboots under real systemd (bookworm's docker.service, containerd.service and
-# lvm2's units as Debian ships them), issue 12:
+# vm-args: --init systemd --disk 2G --disk 2G --timeout 2400
+# vm-suites: bookworm trixie
+# Reboots under real systemd (the suite's docker.service, containerd.service and
+# lvm2's units as Debian ships them), issue 12, on bookworm (Docker 20.10,
+# containerd 1.6, lvm2 2.03.16) and trixie (Docker 26.1, containerd 1.7, lvm2
+# 2.03.31):
 #   boot 1: docker-overlay2 on /dev/vdb with --install-unit (LVM autoactivation
 #           turned OFF for its VG: only dmctl's unit can bring it up), an image
 #           and a named volume with random bytes; containerd-devmapper on /dev/vdc
@@ -11,6 +14,11 @@
 #           monitored, docker on overlay2/xfs with the same image ID and the
 #           volume's bytes, containers run on both runtimes, doctor exit 0;
 #           then teardown of both removes the unit too.
+#   boot 2, Docker < 25 only (bookworm): docker-devicemapper on /dev/vdb with
+#           --install-unit (autoactivation off again), an image and a volume
+#   boot 3: the unit ran before dockerd, the pool active and monitored, docker on
+#           devicemapper with the same image ID and volume bytes, a container
+#           runs, doctor exit 0; teardown removes the unit.
 # Containers run with apparmor=unconfined: under systemd dockerd sees
 # AppArmor, and the minimal image has no apparmor_parser.
 set -euo pipefail
@@ -96,6 +104,56 @@ case $VM_BOOT in
     for d in $(dmsetup ls | awk '/^ctr-thinpool-snap/ {print $1}'); do dmsetup remove "$d"; done
     assert_rc 0 dmctl teardown --pool ctr/thinpool --format json
     assert_eq "" "$(wipefs -n /dev/vdc)" "wipefs -n /dev/vdc empty"
+    dockerd_major=$(dockerd --version | sed -E 's/^Docker version ([0-9]+).*/\1/')
+    if ((dockerd_major >= 25)); then
+        echo "dockerd $dockerd_major: no devicemapper storage driver; docker-devicemapper not run"
+        summary
+        exit
+    fi
+
+    step "docker-devicemapper with the boot unit"
+    rm -rf /var/lib/docker
+    assert_rc 0 dmctl setup /dev/vdb --target docker-devicemapper --install-unit
+    assert_eq enabled "$(systemctl is-enabled dmctl-activate.service || true)" "unit enabled (devicemapper)"
+    assert_rc 0 vgchange --setautoactivation n docker
+    assert_rc 0 systemctl start docker.service
+    assert_contains "$(docker info 2>&1)" "Storage Driver: devicemapper" "docker on devicemapper"
+    make_busybox_image bb:2
+    docker image inspect -f '{{.Id}}' bb:2 >"$VM_STATE/image-id-dm"
+    assert_rc 0 docker volume create vol2
+    assert_rc 0 docker run --rm --network none --security-opt apparmor=unconfined -v vol2:/data bb:2 sh -c 'head -c 4194304 /dev/urandom >/data/blob'
+    assert_rc 0 docker run --rm --network none --security-opt apparmor=unconfined -v vol2:/data bb:2 sha256sum /data/blob
+    echo "${LAST_OUT%% *}" >"$VM_STATE/blob-sha-dm"
+    vm_reboot
+    ;;
+3)
+    step "docker-devicemapper: the unit ran before dockerd"
+    assert_eq active "$(systemctl is-active dmctl-activate.service || true)" "dmctl-activate.service active"
+    unit_done=$(prop dmctl-activate.service ExecMainExitTimestampMonotonic)
+    docker_start=$(prop docker.service ExecMainStartTimestampMonotonic)
+    echo "monotonic us: unit exit $unit_done, docker $docker_start"
+    journalctl -b -o short-monotonic -u dmctl-activate.service -u docker.service | head -n 20 || true
+    assert_lt "$unit_done" "$docker_start" "unit finished before dockerd started"
+    echo "VG docker autoactivation: $(vgs --noheadings -o autoactivation docker 2>&1 | tr -d ' ')"
+
+    step "docker-devicemapper: pool, runtime and data after the reboot"
+    assert_eq monitored "$(lvs --noheadings -o seg_monitor docker/thinpool | tr -d ' ')" "docker/thinpool active and monitored"
+    assert_rc 0 wait_for 90 docker info
+    info=$(docker info 2>&1)
+    assert_contains "$info" "Storage Driver: devicemapper" "docker info: devicemapper"
+    assert_contains "$info" "Pool Name: docker-thinpool" "docker info: Pool Name docker-thinpool"
+    assert_eq "$(cat "$VM_STATE/image-id-dm")" "$(docker image inspect -f '{{.Id}}' bb:2)" "image survived (same ID)"
+    assert_rc 0 docker run --rm --network none --security-opt apparmor=unconfined -v vol2:/data bb:2 sha256sum /data/blob
+    assert_eq "$(cat "$VM_STATE/blob-sha-dm")" "${LAST_OUT%% *}" "volume bytes survived"
+    assert_rc 0 dmctl doctor --format json
+    [[ $LAST_RC == 0 ]] || dmctl doctor || true
+
+    step "docker-devicemapper: teardown"
+    systemctl stop docker.service docker.socket
+    assert_rc 0 dmctl teardown --format json
+    [[ $LAST_RC == 0 ]] || echo "$LAST_ERR"
+    assert_eq none "$([[ -e /etc/systemd/system/dmctl-activate.service ]] && echo some || echo none)" "unit file removed"
+    assert_eq "" "$(wipefs -n /dev/vdb)" "wipefs -n /dev/vdb empty"
     summary
     ;;
 *) fail "boot" "unexpected VM_BOOT=$VM_BOOT" ;;
