@@ -13,6 +13,12 @@ use crate::facts::Facts;
 
 pub const UNIT_NAME: &str = "dmctl-activate.service";
 pub const UNIT_PATH: &str = "/etc/systemd/system/dmctl-activate.service";
+/// Where the Debian package ships its generic unit (`ExecStart=/usr/bin/dmctl
+/// activate`: the pool of /etc/dmctl/dmctl.toml). [`UNIT_PATH`] overrides it.
+pub const SHIPPED_PATHS: [&str; 2] = [
+    "/usr/lib/systemd/system/dmctl-activate.service",
+    "/lib/systemd/system/dmctl-activate.service",
+];
 /// The first line of every unit dmctl writes.
 const MARK: &str = "# Written by dmctl";
 
@@ -57,7 +63,22 @@ pub fn unit_covers(text: &str, vg: &str, pool: &str) -> bool {
     })
 }
 
-/// Whether `dmctl setup --install-unit`'s boot unit is in place.
+/// Whether a unit's ExecStart is the generic `dmctl activate` (no `--vg`,
+/// no `--pool`): it activates the pool the config file names.
+pub fn unit_is_generic(text: &str) -> bool {
+    text.lines().any(|l| {
+        let Some(cmd) = l.trim().strip_prefix("ExecStart=") else {
+            return false;
+        };
+        let argv: Vec<&str> = cmd.split_whitespace().collect();
+        argv.get(1) == Some(&"activate")
+            && !argv
+                .iter()
+                .any(|a| a.starts_with("--vg") || a.starts_with("--pool"))
+    })
+}
+
+/// Whether `dmctl setup --install-unit`'s boot unit (or the package's) is in place.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitInfo {
     pub path: PathBuf,
@@ -75,30 +96,60 @@ impl UnitInfo {
     }
 }
 
-/// The unit facts from its text and `systemctl is-enabled` (pure).
-pub fn unit_info(text: Option<&str>, vg: &str, pool: &str, enabled: Option<bool>) -> UnitInfo {
+/// The unit facts from its path, text and `systemctl is-enabled` (pure).
+/// `configured` is the pool of the config file, which a generic unit
+/// (the package's) activates.
+pub fn unit_info(
+    path: &str,
+    text: Option<&str>,
+    (vg, pool): (&str, &str),
+    configured: (&str, &str),
+    enabled: Option<bool>,
+) -> UnitInfo {
     UnitInfo {
-        path: PathBuf::from(UNIT_PATH),
+        path: PathBuf::from(path),
         installed: text.is_some(),
-        covers_pool: text.is_some_and(|t| unit_covers(t, vg, pool)),
+        covers_pool: text.is_some_and(|t| {
+            unit_covers(t, vg, pool) || (unit_is_generic(t) && configured == (vg, pool))
+        }),
         enabled,
     }
 }
 
-/// The unit as the host has it.
-pub fn info(f: &Facts, vg: &str, pool: &str) -> Result<UnitInfo> {
-    let text = f.file(Path::new(UNIT_PATH))?;
+/// The unit as the host has it: the one in /etc, else the package's
+/// (systemd's order). `configured`: the config file's vg and pool.
+pub fn info(f: &Facts, vg: &str, pool: &str, configured: (&str, &str)) -> Result<UnitInfo> {
+    let mut found = (UNIT_PATH, f.file(Path::new(UNIT_PATH))?);
+    for p in SHIPPED_PATHS {
+        if found.1.is_some() {
+            break;
+        }
+        found = (p, f.file(Path::new(p))?);
+    }
+    let (path, text) = found;
+    let path = if text.is_some() { path } else { UNIT_PATH };
     let enabled = match text {
         Some(_) => f.unit_enabled(UNIT_NAME).unwrap_or(Some(false)),
         None => f.systemd().then_some(false),
     };
-    Ok(unit_info(text.as_deref(), vg, pool, enabled))
+    let mut u = unit_info(path, text.as_deref(), (vg, pool), configured, enabled);
+    if path != UNIT_PATH && enabled == Some(false) {
+        // The package ships its unit disabled: until the admin enables it,
+        // there is no boot unit (and nothing wrong), as without the package.
+        u.installed = false;
+        u.covers_pool = false;
+    }
+    Ok(u)
 }
 
 /// One line for `dmctl status`.
 pub fn human_line(u: &UnitInfo) -> String {
     let p = u.path.display();
     match (u.installed, u.covers_pool, u.enabled) {
+        (false, _, _) if p.to_string() != UNIT_PATH => format!(
+            "none enabled: the pool may be inactive after a reboot (the package's {p}: \
+             `systemctl enable {UNIT_NAME}`)"
+        ),
         (false, _, _) => {
             "none: the pool may be inactive after a reboot (`dmctl setup DEVICE --install-unit`)"
                 .to_string()
@@ -205,6 +256,78 @@ mod tests {
         let u = unit_text("/x/dmctl", "vg", "p", &["--data-root".into(), "/d".into()]);
         assert!(u.contains("activate --vg vg --pool p --data-root /d\n"));
         assert!(unit_covers(&u, "vg", "p"));
+    }
+
+    #[test]
+    fn the_packages_generic_unit_covers_the_configured_pool() {
+        let shipped = include_str!("../packaging/systemd/dmctl-activate.service");
+        assert!(unit_is_generic(shipped));
+        let ours = unit_text("/usr/bin/dmctl", "docker", "thinpool", &[]);
+        assert!(!unit_is_generic(&ours));
+        let cfg = ("docker", "thinpool");
+        let u = unit_info(SHIPPED_PATHS[1], Some(shipped), cfg, cfg, Some(true));
+        assert!(u.in_place(), "{u:?}");
+        assert_eq!(
+            u.path,
+            Path::new("/lib/systemd/system/dmctl-activate.service")
+        );
+        // It activates the config's pool, not another one.
+        let u = unit_info(
+            SHIPPED_PATHS[1],
+            Some(shipped),
+            ("ctr", "thinpool"),
+            cfg,
+            Some(true),
+        );
+        assert!(u.installed && !u.covers_pool, "{u:?}");
+        let u = unit_info(UNIT_PATH, None, cfg, cfg, Some(false));
+        assert!(!u.installed && !u.in_place());
+    }
+
+    #[test]
+    fn info_prefers_etc_then_the_shipped_unit() {
+        let shipped = include_str!("../packaging/systemd/dmctl-activate.service");
+        let ours = unit_text("/usr/bin/dmctl", "ctr", "thinpool", &[]);
+        let cfg = ("docker", "thinpool");
+        let r = FakeRunner::new();
+        let f = Facts::new(&r);
+        f.set_file(Path::new(UNIT_PATH), None)
+            .set_file(Path::new(SHIPPED_PATHS[0]), None)
+            .set_file(Path::new(SHIPPED_PATHS[1]), Some(shipped))
+            .set_systemd(true)
+            .set_unit_enabled(UNIT_NAME, true);
+        let u = info(&f, "docker", "thinpool", cfg).unwrap();
+        assert_eq!(u.path, Path::new(SHIPPED_PATHS[1]));
+        assert!(u.in_place(), "{u:?}");
+        assert!(human_line(&u).ends_with(", enabled"), "{}", human_line(&u));
+
+        // Shipped but not enabled (as the package leaves it): no boot unit.
+        f.set_unit_enabled(UNIT_NAME, false);
+        let u = info(&f, "docker", "thinpool", cfg).unwrap();
+        assert!(!u.installed && !u.in_place(), "{u:?}");
+        assert!(
+            human_line(&u).contains("`systemctl enable dmctl-activate.service`"),
+            "{}",
+            human_line(&u)
+        );
+        f.set_unit_enabled(UNIT_NAME, true);
+
+        f.set_file(Path::new(UNIT_PATH), Some(&ours));
+        let u = info(&f, "docker", "thinpool", cfg).unwrap();
+        assert_eq!(u.path, Path::new(UNIT_PATH));
+        assert!(u.installed && !u.covers_pool, "/etc overrides: {u:?}");
+
+        let r = FakeRunner::new();
+        let f = Facts::new(&r);
+        for p in [UNIT_PATH, SHIPPED_PATHS[0], SHIPPED_PATHS[1]] {
+            f.set_file(Path::new(p), None);
+        }
+        f.set_systemd(false);
+        let u = info(&f, "docker", "thinpool", cfg).unwrap();
+        assert_eq!(
+            (u.path.as_path(), u.installed),
+            (Path::new(UNIT_PATH), false)
+        );
     }
 
     fn names(p: &Plan) -> Vec<String> {

@@ -753,7 +753,7 @@ pub fn report(
         &s.profile_dir,
         profile_text.as_deref(),
     )?;
-    rep.activation_unit = Some(bootunit::info(f, vg, pool)?);
+    rep.activation_unit = Some(bootunit::info(f, vg, pool, (&s.vg, &s.pool))?);
     rep.targets = targets::wirings(f, s, vg, pool);
     Ok(rep)
 }

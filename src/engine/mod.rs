@@ -139,21 +139,45 @@ pub struct StepReport {
     pub command: Option<Vec<String>>,
     /// File written, if the step writes one.
     pub path: Option<PathBuf>,
+    /// A file step with work: the file's content before and after (`None`:
+    /// no file), so callers can show a diff (Ansible's `--diff`). Absent
+    /// from the JSON for other steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<FileDiff>,
+}
+
+/// A file's content before and after a step (`None`: no file).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FileDiff {
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 fn report(step: &Step, action: &'static str) -> StepReport {
-    let (command, path) = match &step.action {
-        Some(Action::Run(c)) => (Some(c.argv()), None),
-        Some(Action::Write { path, .. }) | Some(Action::Remove { path, .. }) => {
-            (None, Some(path.clone()))
+    let (command, path, diff) = match &step.action {
+        Some(Action::Run(c)) => (Some(c.argv()), None, None),
+        Some(Action::Write { path, content, old }) => {
+            let diff = FileDiff {
+                before: old.clone(),
+                after: Some(content.clone()),
+            };
+            (None, Some(path.clone()), Some(diff))
         }
-        _ => (None, None),
+        Some(Action::Remove { path, old }) => {
+            let diff = FileDiff {
+                before: Some(old.clone()),
+                after: None,
+            };
+            (None, Some(path.clone()), Some(diff))
+        }
+        _ => (None, None, None),
     };
     StepReport {
         name: step.name,
         action,
         command,
         path,
+        diff,
     }
 }
 
@@ -345,6 +369,38 @@ mod tests {
         assert!(!path.exists());
         let acts: Vec<_> = a.steps.iter().map(|s| s.action).collect();
         assert_eq!(acts, ["skipped", "skipped", "skipped", "already"]);
+    }
+
+    #[test]
+    fn file_steps_report_before_and_after_in_json() {
+        let mut p = Plan::default();
+        p.todo("cmd", Action::Run(Cmd::mutating("pvcreate").arg("/dev/x")));
+        p.write_if_changed("edit", "/e".into(), Some("new\n".into()), Some("old\n"));
+        p.write_if_changed("create", "/c".into(), Some("c\n".into()), None);
+        p.todo(
+            "rm",
+            Action::Remove {
+                path: "/r".into(),
+                old: "gone\n".into(),
+            },
+        );
+        p.write_if_changed("same", "/s".into(), Some("s".into()), Some("s"));
+        let a = apply(&p, &FakeRunner::new(), &Ui::silent(), true).unwrap();
+        let j = serde_json::to_value(&a.steps).unwrap();
+        assert!(j[0].get("diff").is_none(), "{j}");
+        assert_eq!(
+            j[1]["diff"],
+            serde_json::json!({"before": "old\n", "after": "new\n"})
+        );
+        assert_eq!(
+            j[2]["diff"],
+            serde_json::json!({"before": null, "after": "c\n"})
+        );
+        assert_eq!(
+            j[3]["diff"],
+            serde_json::json!({"before": "gone\n", "after": null})
+        );
+        assert!(j[4].get("diff").is_none(), "{j}");
     }
 
     #[test]
