@@ -3,6 +3,19 @@
 //! `main.rs` parses the command line and calls [`run`]; each subcommand is
 //! one function, `cmd::<name>::run`. ARCHITECTURE.md maps the layers.
 
+/// A real tool output captured in the VM (`tests/fixtures/vm/NAME`), for
+/// the unit tests of the parsers that read it.
+#[cfg(test)]
+macro_rules! vm_fixture {
+    ($n:literal) => {
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/vm/",
+            $n
+        ))
+    };
+}
+
 pub mod bootunit;
 pub mod cli;
 pub mod cmd;

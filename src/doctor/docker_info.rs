@@ -211,21 +211,11 @@ impl DockerInfo {
 mod tests {
     use super::*;
 
-    macro_rules! vm {
-        ($n:literal) => {
-            include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/fixtures/vm/",
-                $n
-            ))
-        };
-    }
-
     #[test]
     fn real_text_and_json_agree() {
-        let t = DockerInfo::from_text(vm!("docker-devicemapper--docker-info.out")).unwrap();
+        let t = DockerInfo::from_text(vm_fixture!("docker-devicemapper--docker-info.out")).unwrap();
         let v: serde_json::Value =
-            serde_json::from_str(vm!("docker-devicemapper--docker-info-json.out")).unwrap();
+            serde_json::from_str(vm_fixture!("docker-devicemapper--docker-info-json.out")).unwrap();
         let j = DockerInfo::from_json(&v).unwrap();
         assert_eq!(t.pool_name.as_deref(), Some("docker-thinpool"));
         assert_eq!(t.data_total, Some(2_034_000_000));
@@ -239,13 +229,14 @@ mod tests {
         };
         assert_eq!(strip(t), strip(j.clone()));
         assert_eq!(j.warnings.len(), 2);
-        let stopped = DockerInfo::from_text(vm!("docker-stopped--docker-info.out")).unwrap();
+        let stopped =
+            DockerInfo::from_text(vm_fixture!("docker-stopped--docker-info.out")).unwrap();
         assert!(stopped.server_error.unwrap().contains("Cannot connect"));
     }
 
     #[test]
     fn cut_off_or_wrong_values_are_errors() {
-        let t = vm!("docker-devicemapper--docker-info.out");
+        let t = vm_fixture!("docker-devicemapper--docker-info.out");
         let cut: String = t.lines().take(18).collect::<Vec<_>>().join("\n");
         let e = DockerInfo::from_text(&cut).unwrap_err();
         assert!(format!("{e:#}").contains("truncated"), "{e:#}");

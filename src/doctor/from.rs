@@ -753,15 +753,6 @@ fn synth(b: &Bundle, names: &[String]) -> LvmState {
 mod tests {
     use super::*;
 
-    macro_rules! vm {
-        ($n:literal) => {
-            include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/fixtures/vm/",
-                $n
-            ))
-        };
-    }
     fn input(label: &str, text: &str) -> Input {
         Input {
             label: label.into(),
@@ -772,30 +763,42 @@ mod tests {
     #[test]
     fn recognises_real_outputs_by_content() {
         for (f, k) in [
-            (vm!("docker-devicemapper--fullreport.out"), Kind::LvmJson),
-            (vm!("docker-devicemapper--lvs.out"), Kind::LvmJson),
-            (vm!("pool--lvs-text.out"), Kind::LvsText),
             (
-                vm!("docker-devicemapper--dmsetup-status.out"),
+                vm_fixture!("docker-devicemapper--fullreport.out"),
+                Kind::LvmJson,
+            ),
+            (vm_fixture!("docker-devicemapper--lvs.out"), Kind::LvmJson),
+            (vm_fixture!("pool--lvs-text.out"), Kind::LvsText),
+            (
+                vm_fixture!("docker-devicemapper--dmsetup-status.out"),
                 Kind::DmsetupStatus,
             ),
             (
-                vm!("docker-devicemapper--dmsetup-table.out"),
+                vm_fixture!("docker-devicemapper--dmsetup-table.out"),
                 Kind::DmsetupTable,
             ),
-            (vm!("ops-01-fresh-dmsetup-status.out"), Kind::DmsetupStatus),
-            (vm!("ops-01-fresh-dmsetup-table.out"), Kind::DmsetupTable),
             (
-                vm!("docker-devicemapper--docker-info.out"),
+                vm_fixture!("ops-01-fresh-dmsetup-status.out"),
+                Kind::DmsetupStatus,
+            ),
+            (
+                vm_fixture!("ops-01-fresh-dmsetup-table.out"),
+                Kind::DmsetupTable,
+            ),
+            (
+                vm_fixture!("docker-devicemapper--docker-info.out"),
                 Kind::DockerInfo,
             ),
             (
-                vm!("docker-devicemapper--docker-info-json.out"),
+                vm_fixture!("docker-devicemapper--docker-info-json.out"),
                 Kind::DockerInfo,
             ),
-            (vm!("ops-08-docker-version.out"), Kind::DockerdVersion),
             (
-                vm!("containerd-devmapper--config.out"),
+                vm_fixture!("ops-08-docker-version.out"),
+                Kind::DockerdVersion,
+            ),
+            (
+                vm_fixture!("containerd-devmapper--config.out"),
                 Kind::ContainerdConfig,
             ),
         ] {
@@ -809,14 +812,14 @@ mod tests {
     #[test]
     fn cut_anywhere_is_an_error_or_a_verdict_never_a_panic() {
         for text in [
-            vm!("docker-devicemapper--fullreport.out"),
-            vm!("docker-devicemapper--lvs.out"),
-            vm!("pool-unmonitored--lvs-text.out"),
-            vm!("ops-07-full-dmsetup-status.out"),
-            vm!("docker-devicemapper--dmsetup-table.out"),
-            vm!("docker-devicemapper--docker-info.out"),
-            vm!("docker-devicemapper--docker-info-json.out"),
-            vm!("containerd-devmapper--config.out"),
+            vm_fixture!("docker-devicemapper--fullreport.out"),
+            vm_fixture!("docker-devicemapper--lvs.out"),
+            vm_fixture!("pool-unmonitored--lvs-text.out"),
+            vm_fixture!("ops-07-full-dmsetup-status.out"),
+            vm_fixture!("docker-devicemapper--dmsetup-table.out"),
+            vm_fixture!("docker-devicemapper--docker-info.out"),
+            vm_fixture!("docker-devicemapper--docker-info-json.out"),
+            vm_fixture!("containerd-devmapper--config.out"),
         ] {
             let step = (text.len() / 97).max(1);
             for cut in (0..text.len()).step_by(step) {
@@ -831,9 +834,9 @@ mod tests {
     #[test]
     fn evidence_runs_nothing() {
         let b = Bundle::parse(&[
-            input("fr", vm!("docker-devicemapper--fullreport.out")),
-            input("st", vm!("docker-devicemapper--dmsetup-status.out")),
-            input("di", vm!("docker-devicemapper--docker-info.out")),
+            input("fr", vm_fixture!("docker-devicemapper--fullreport.out")),
+            input("st", vm_fixture!("docker-devicemapper--dmsetup-status.out")),
+            input("di", vm_fixture!("docker-devicemapper--docker-info.out")),
         ])
         .unwrap();
         // evidence() fails if its runner was asked anything.

@@ -286,19 +286,9 @@ pub fn from_json(text: &str) -> Result<(LvmState, LvmCover)> {
 mod tests {
     use super::*;
 
-    macro_rules! vm {
-        ($n:literal) => {
-            include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/fixtures/vm/",
-                $n
-            ))
-        };
-    }
-
     #[test]
     fn real_lvs_text_with_monitor() {
-        let t = vm!("pool-unmonitored--lvs-text.out");
+        let t = vm_fixture!("pool-unmonitored--lvs-text.out");
         assert!(is_text(t));
         let (s, c) = from_text(t).unwrap();
         assert!(c.monitor && !c.vg && !c.profile);
@@ -308,19 +298,20 @@ mod tests {
         assert_eq!(p.data_percent, Some(0.0));
         assert_eq!(p.metadata_percent, Some(10.18));
         assert_eq!(p.size, lvm_bytes("1.89g").unwrap());
-        let (s, _) = from_text(vm!("pool--lvs-text.out")).unwrap();
+        let (s, _) = from_text(vm_fixture!("pool--lvs-text.out")).unwrap();
         assert_eq!(s.thin_pools().count(), 1);
     }
 
     #[test]
     fn real_json_reports() {
-        let (s, c) = from_json(vm!("docker-devicemapper--fullreport.out")).unwrap();
+        let (s, c) = from_json(vm_fixture!("docker-devicemapper--fullreport.out")).unwrap();
         assert!(c.vg && c.monitor && c.profile);
         assert!(s.lv("docker", "thinpool").unwrap().is_monitored());
-        let (s, c) = from_json(vm!("docker-devicemapper--lvs.out")).unwrap();
+        let (s, c) = from_json(vm_fixture!("docker-devicemapper--lvs.out")).unwrap();
         assert!(!c.vg && c.monitor);
         assert_eq!(s.lv("docker", "thinpool").unwrap().size, 2034237440);
-        let human = vm!("docker-devicemapper--lvs.out").replace("\"2034237440\"", "\"<1.90g\"");
+        let human =
+            vm_fixture!("docker-devicemapper--lvs.out").replace("\"2034237440\"", "\"<1.90g\"");
         let (s, _) = from_json(&human).unwrap();
         assert_eq!(
             s.lv("docker", "thinpool").unwrap().size,
@@ -330,7 +321,7 @@ mod tests {
 
     #[test]
     fn cut_or_odd_tables_are_errors() {
-        let t = vm!("pool--lvs-text.out");
+        let t = vm_fixture!("pool--lvs-text.out");
         let head: String = t.lines().next().unwrap().to_string();
         assert!(from_text(&head).is_err());
         let bad = t.replace("twi-a-t---", "twi-a");
