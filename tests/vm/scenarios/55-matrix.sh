@@ -82,6 +82,15 @@ fi
 # run_on_target T: a container on the pool through T's runtime.
 run_on_target() {
     case $1 in
+    docker-devicemapper)
+        assert_rc 0 start_dockerd
+        info=$(docker info 2>&1)
+        assert_contains "$info" "Storage Driver: devicemapper" "dockerd on devicemapper"
+        assert_contains "$info" "Pool Name: docker-thinpool" "dockerd uses the pool"
+        assert_rc 0 make_busybox_image bb:1
+        assert_rc 0 docker run --rm --network none --security-opt apparmor=unconfined bb:1 sh -c 'echo ran-on-devicemapper'
+        assert_contains "$LAST_OUT" ran-on-devicemapper "$(docker version -f '{{.Server.Version}}'): a container runs on the pool"
+        ;;
     docker-overlay2)
         assert_rc 0 start_dockerd
         info=$(docker info 2>&1)
@@ -117,6 +126,11 @@ run_on_target() {
 stop_target() {
     case $1 in
     docker-overlay2) stop_dockerd ;;
+    docker-devicemapper)
+        docker image rm -f bb:1 >/dev/null 2>&1 || true
+        stop_dockerd
+        rm -rf /var/lib/docker
+        ;;
     containerd-devmapper)
         ctr image rm localhost:5000/bb:1 >/dev/null 2>&1 || true
         stop_containerd
