@@ -1,10 +1,12 @@
 #!/bin/bash
 # vm-args: --disk 2G --timeout 1500
+# vm-needs: package
 # dmctl in its ecosystem, with the real tools of the guest (Debian 12):
 #   A. cloud-init schema accepts examples/cloud-init/user-data.yaml (and
 #      rejects a broken copy: the validator really validates)
 #   B. the real cloud-init (NoCloud seed, `cloud-init init`) runs that
-#      user-data: dmctl installed from DMCTL_URL and the pool set up on a
+#      user-data: the dmctl package installed from DMCTL_DEB_URL (the .deb of
+#      packaging/build, offline) and the pool set up on a
 #      /dev/disk/by-id path; a second boot's run changes nothing; the log has
 #      no progress noise. Also: no colour on a terminal, -q silent on one.
 #   C. the real JSON of every subcommand with --format json, saved in
@@ -57,16 +59,19 @@ cp "$EX/cloud-init/user-data.yaml" /var/lib/cloud/seed/nocloud/user-data
 echo 'datasource_list: [ NoCloud, None ]' >/etc/cloud/cloud.cfg.d/99-dmctl-vm.cfg
 # The script's defaults are the production ones; the environment overrides
 # them (the VM has no network and its disk's by-id name is virtio-dmctl-vdb).
-export DMCTL_URL=file://$REL DMCTL_SHA256 DMCTL_DEVICE=$DISK
-DMCTL_SHA256=$(sha256sum <"$REL" | cut -d" " -f1)
+DEB=$(ls "$VM_OUT"/package/dmctl_*.deb)
+export DMCTL_DEB_URL=file://$DEB DMCTL_URL= DMCTL_SHA256 DMCTL_DEVICE=$DISK
+DMCTL_SHA256=$(sha256sum <"$DEB" | cut -d" " -f1)
 assert_rc 0 cloud-init init --local
 assert_rc 0 cloud-init init
 cp /var/log/cloud-init-output.log "$VM_OUT/cloud-init-output.1.log"
 cp /var/log/cloud-init.log "$VM_OUT/cloud-init.1.log"
 assert_contains "$(grep config-bootcmd /var/log/cloud-init.log)" "config-bootcmd ran successfully" "cloud-init: bootcmd ran successfully"
-assert_eq "$DMCTL_SHA256" "$(dev_sum /usr/local/bin/dmctl)" "dmctl installed from DMCTL_URL, checksum verified"
+assert_eq "install ok installed" "$(dpkg-query -W -f '${Status}' dmctl 2>/dev/null)" "the dmctl package installed from DMCTL_DEB_URL (checksum verified)"
+assert_eq "/usr/bin/dmctl" "$(command -v dmctl)" "dmctl is the package's /usr/bin/dmctl"
 log1=$(cat /var/log/cloud-init-output.log)
-assert_contains "$log1" "dmctl: installing /usr/local/bin/dmctl from file://$REL" "log: install line"
+assert_contains "$log1" "dmctl: installing the dmctl package from file://$DEB" "log: install line"
+assert_contains "$log1" "dmctl: installed $(dpkg-query -W -f '${Version}' dmctl) (apt-get's output: /var/log/dmctl-install.log)" "log: installed version, apt's progress kept apart"
 assert_contains "$log1" "dmctl setup: done (docker/thinpool -> /dev/mapper/docker-thinpool)" "log: setup done"
 assert_eq "twi" "$(lvs --noheadings -o lv_attr docker/thinpool | tr -d ' ' | cut -c1-3)" "thin pool docker/thinpool exists"
 assert_eq "monitored" "$(lvs --noheadings -o seg_monitor docker/thinpool | tr -d ' ')" "pool monitored"
@@ -122,6 +127,9 @@ save pvcreate dmctl pvcreate /dev/vdb --format json # already done: the step alo
 fresh_host
 
 step "D. Ansible: examples/ansible/site.yml with the real ansible-playbook"
+# The role installs the portable binary here (dmctl_binary); its package
+# path is proven over SSH on two releases by tests/vm/fleet.
+dpkg --purge dmctl >/dev/null
 rm -f /usr/local/bin/dmctl
 cat >/tmp/inventory.ini <<EOF
 [docker_hosts]
