@@ -240,12 +240,20 @@ stop_dockerd
 
 step "two runs at once: the second waits, then fails with exit 4"
 reset_disk /dev/vdd
-dmctl setup /dev/vdd --vg locked --daemon-json /tmp/locked.json -q &
-first=$!
+# Another run holds dmctl's lock for 4 s: flock(1) on the same file, the way
+# dmctl takes it (a real first setup now finishes in ~1.2 s, too soon to
+# race it reliably). --lock-timeout 1 gives up (exit 4, nothing done); the
+# default timeout waits, then does the work.
+flock -x /run/lock/dmctl.lock sleep 4 &
+holder=$!
 sleep 0.3
 assert_rc 4 dmctl setup /dev/vdd --vg locked --daemon-json /tmp/locked.json --lock-timeout 1
 assert_contains "$LAST_ERR" "another dmctl run" "busy: says why"
-wait "$first" && pass "first run finished (exit 0)" || fail "first run" "exit $?"
+assert_eq "" "$(pvs --noheadings /dev/vdd 2>/dev/null)" "busy: nothing done (no PV)"
+assert_rc 0 dmctl setup /dev/vdd --vg locked --daemon-json /tmp/locked.json
+assert_contains "$LAST_ERR" "waiting for another dmctl run" "default timeout: waited for the holder"
+assert_contains "$LAST_ERR" "dmctl setup: done" "then did the work"
+wait "$holder" && pass "the holder finished (exit 0)" || fail "holder" "exit $?"
 assert_rc 0 dmctl setup /dev/vdd --vg locked --daemon-json /tmp/locked.json --format json
 assert_contains "$LAST_OUT" '"changed": false' "after the race: nothing left to do"
 
