@@ -119,6 +119,12 @@ pub fn lvcreate_thin(s: &Settings) -> Cmd {
 pub fn lvremove(path: &str) -> Cmd {
     Cmd::mutating("lvremove").arg("-y").arg(path)
 }
+/// Remove several LVs (`vg/lv` each) in one lvm process.
+pub fn lvremove_all(paths: &[String]) -> Cmd {
+    Cmd::mutating("lvremove")
+        .arg("-y")
+        .args(paths.iter().cloned())
+}
 pub fn vgremove(vg: &str) -> Cmd {
     Cmd::mutating("vgremove").arg("-y").arg(vg)
 }

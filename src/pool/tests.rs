@@ -718,3 +718,91 @@ fn lvs_json(monitor: &str) -> String {
         r#"{{"report":[{{"lv":[{{"lv_uuid":"u","lv_name":"thinpool","vg_name":"docker","lv_attr":"twi-a-t---","lv_size":"2034237440","pool_lv":"","lv_metadata_size":"20971520","lv_profile":"docker-thinpool","lv_active":"active","data_percent":"0.00","metadata_percent":"10.18","lv_when_full":"","lv_health_status":"","segtype":"thin-pool","chunk_size":"524288","seg_monitor":"{monitor}","zero":"","devices":"thinpool_tdata(0)"}}]}}]}}"#
     )
 }
+
+macro_rules! killpoint {
+    ($state:literal) => {
+        include_str!(concat!(
+            "../../tests/fixtures/vm/killpoint-",
+            $state,
+            ".json"
+        ))
+    };
+}
+
+fn killpoint_probe(json: &str) -> Probe {
+    Probe {
+        lvm: LvmState::from_report(json).unwrap(),
+        device_size: GIB2,
+        ..Default::default()
+    }
+}
+
+/// Partial states left by SIGKILL of dmctl and `lvcreate --type
+/// thin-pool` (scenario 15-killpoints): each is removed and rebuilt.
+#[test]
+fn killed_pool_builds_are_removed_and_rebuilt() {
+    // Killed early: only LVM's temporary metadata LV `lvol0`.
+    let p = setup(&killpoint_probe(killpoint!("lvol0"))).unwrap();
+    assert_eq!(cmd_of(&p, "remove-leftovers"), "lvremove -y docker/lvol0");
+    assert!(cmd_of(&p, "lvcreate").contains("--type thin-pool"));
+    // Killed later: a 20 MiB `thinpool` (linear) and the spare metadata
+    // LV; the 20 MiB LV must not become the pool's data (the "8 MiB pool
+    // reported done" bug).
+    let p = setup(&killpoint_probe(killpoint!("data-cut"))).unwrap();
+    assert_eq!(
+        cmd_of(&p, "remove-leftovers"),
+        "lvremove -y docker/thinpool"
+    );
+    let names: Vec<String> = todo(&p)
+        .iter()
+        .map(|t| t.split(':').next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "profile-file",
+            "remove-leftovers",
+            "lvcreate",
+            "monitor",
+            "daemon-json"
+        ]
+    );
+    // Dry-run lists the removal.
+    assert!(describe(&p).contains("lvremove -y docker/thinpool"));
+    // Killed at the monitor step: the pool is whole; nothing is removed.
+    let p = setup(&killpoint_probe(killpoint!("step-monitor"))).unwrap();
+    assert!(!todo(&p).iter().any(|t| t.starts_with("remove-leftovers")));
+}
+
+/// A converted pool smaller than a run makes: rebuilt when the kernel says
+/// it holds nothing, refused with the commands otherwise.
+#[test]
+fn undersized_pool_is_rebuilt_only_when_empty() {
+    let mut st = state(6);
+    st.lvs[0].size = 2 * EXT;
+    st.lvs
+        .push(lv("[lvol0_pmspare]", "linear", "ewi-------", 5));
+    let empty = "docker-thinpool: 0 16384 thin-pool 0 10/5120 0/16 - rw no_discard_passdown queue_if_no_space - 1024\n";
+    let pr = Probe {
+        lvm: st.clone(),
+        dm_status: Some(empty.into()),
+        ..probe(6)
+    };
+    let p = setup(&pr).unwrap();
+    assert_eq!(
+        cmd_of(&p, "remove-leftovers"),
+        "lvremove -y docker/thinpool"
+    );
+    assert!(cmd_of(&p, "lvcreate").contains("-l 95%VG"));
+    let used = empty.replace(" 0 10/5120 0/16 ", " 1 10/5120 3/16 ");
+    let pr = Probe {
+        lvm: st,
+        dm_status: Some(used),
+        ..probe(6)
+    };
+    let e = refusal_of(setup(&pr));
+    assert!(e.contains("transaction id 1, 3 data blocks used"), "{e}");
+    assert!(e.contains("lvextend -L 2034237440B docker/thinpool"), "{e}");
+    // The right size is left alone, with no kernel status asked.
+    assert!(!setup(&probe(6)).unwrap().changes());
+}
