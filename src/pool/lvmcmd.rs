@@ -87,6 +87,9 @@ pub fn monitor(s: &Settings) -> Cmd {
         .args(["--monitor", "y"])
         .arg(s.pool_path())
 }
+pub fn deactivate(s: &Settings) -> Cmd {
+    Cmd::mutating("lvchange").arg("-an").arg(s.pool_path())
+}
 pub fn activate(s: &Settings) -> Cmd {
     Cmd::mutating("lvchange").arg("-ay").arg(s.pool_path())
 }

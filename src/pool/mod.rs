@@ -42,9 +42,30 @@ pub enum PoolState {
 }
 
 /// LVM's own names while it builds a pool: the metadata LV before it is
-/// renamed (`lvol0`) and the spare metadata LV (`[lvol0_pmspare]`).
-fn lvm_temporary(lv: &Lv) -> bool {
-    matches!(lv.name.as_str(), "lvol0" | "[lvol0_pmspare]")
+/// renamed (`lvol0`) and the spare metadata LV (`[lvol0_pmspare]`). An
+/// `lvol0` counts only at the metadata size `meta` and closed: a user's
+/// own unnamed LV is never taken for one.
+fn lvm_temporary(lv: &Lv, meta: u64) -> bool {
+    match lv.name.as_str() {
+        "[lvol0_pmspare]" => true,
+        "lvol0" => lv.size == meta && !lv.is_open(),
+        _ => false,
+    }
+}
+
+/// The metadata size a run on the VG `vg` makes.
+fn planned_meta(lvm: &LvmState, s: &Settings) -> u64 {
+    let (extents, extent) = sizing::vg_geometry(lvm, s, 0);
+    sizing::metadata_size(s, extents, extent).0
+}
+
+/// An `lvol0` beside a whole pool, of its metadata size: the spare
+/// metadata LV of a killed `lvconvert`, before LVM renamed it.
+fn stray_spare(lvm: &LvmState, s: &Settings, pool: &Lv) -> Option<String> {
+    let meta = pool.metadata_size?;
+    lvm.lv(&s.vg, "lvol0")
+        .filter(|l| lvm_temporary(l, meta))
+        .map(removable)
 }
 
 /// The name `lvremove` takes for an LV (hidden ones without brackets).
@@ -98,13 +119,14 @@ pub fn pool_state(lvm: &LvmState, s: &Settings, dev: &Path) -> Result<PoolState>
         )));
     }
     let ours = [s.pool.as_str(), s.meta_lv().as_str()].map(String::from);
+    let meta_size = planned_meta(lvm, s);
     let hidden_of_pool = |l: &Lv| {
         l.is_hidden()
             && [format!("[{}_tmeta]", s.pool), format!("[{}_tdata]", s.pool)].contains(&l.name)
     };
     let foreign: Vec<&str> = lvm
         .lvs_of(&s.vg)
-        .filter(|l| !ours.contains(&l.name) && !lvm_temporary(l) && !hidden_of_pool(l))
+        .filter(|l| !ours.contains(&l.name) && !lvm_temporary(l, meta_size) && !hidden_of_pool(l))
         .map(|l| l.name.as_str())
         .collect();
     if !foreign.is_empty() {
@@ -118,7 +140,7 @@ pub fn pool_state(lvm: &LvmState, s: &Settings, dev: &Path) -> Result<PoolState>
     }
     if lvm
         .lvs_of(&s.vg)
-        .any(|l| lvm_temporary(l) || hidden_of_pool(l))
+        .any(|l| lvm_temporary(l, meta_size) || hidden_of_pool(l))
     {
         return leftovers(lvm, s);
     }
@@ -170,7 +192,7 @@ fn leftovers(lvm: &LvmState, s: &Settings) -> Result<PoolState> {
         let with_pool = lvm
             .lvs_of(&s.vg)
             .any(|p| p.is_thin_pool() && !p.is_hidden());
-        if l.is_hidden() && (!lvm_temporary(l) || with_pool) {
+        if l.is_hidden() && (l.name != "[lvol0_pmspare]" || with_pool) {
             continue;
         }
         names.push(removable(l));
@@ -316,6 +338,9 @@ pub fn plan_setup(
         }
         PoolState::Pool(lv) => {
             p.already("vgcreate");
+            if let Some(spare) = stray_spare(f.lvm()?, s, lv) {
+                p.todo("remove-leftovers", Action::Run(lvmcmd::lvremove(&spare)));
+            }
             p.already("lvcreate");
             pool_settings_warnings(p, s, lv);
             plan_existing_pool(p, s, lv);
@@ -590,6 +615,11 @@ fn plan_profile_file(p: &mut Plan, f: &Facts, s: &Settings) -> Result<()> {
 
 fn plan_existing_pool(p: &mut Plan, s: &Settings, lv: &Lv) {
     if !lv.active {
+        // An `lvcreate --type thin-pool` killed part-way leaves the pool's
+        // _tmeta/_tdata active on their own, and LVM then refuses to
+        // activate the pool ("prohibited while ... _tmeta is active"):
+        // deactivate first (a no-op for an inactive pool otherwise).
+        p.todo("deactivate", Action::Run(lvmcmd::deactivate(s)));
         p.todo("activate", Action::Run(lvmcmd::activate(s)));
     }
     if lv.profile == s.profile_name() {

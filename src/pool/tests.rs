@@ -287,7 +287,7 @@ fn stale_profile_and_monitoring_off_and_inactive_pool() {
     pr.lvm.lvs[0].monitor = String::new();
     assert_eq!(
         todo(&setup(&pr).unwrap()),
-        ["activate:lvchange", "monitor:check"]
+        ["deactivate:lvchange", "activate:lvchange", "monitor:check"]
     );
 }
 
@@ -643,7 +643,13 @@ fn real_states_plan_as_expected() {
         (
             "pool-inactive",
             real!("pool-inactive"),
-            &["profile-file", "activate", "monitor", "daemon-json"],
+            &[
+                "profile-file",
+                "deactivate",
+                "activate",
+                "monitor",
+                "daemon-json",
+            ],
         ),
     ];
     for (name, json, want) in cases {
@@ -805,4 +811,44 @@ fn undersized_pool_is_rebuilt_only_when_empty() {
     assert!(e.contains("lvextend -L 2034237440B docker/thinpool"), "{e}");
     // The right size is left alone, with no kernel status asked.
     assert!(!setup(&probe(6)).unwrap().changes());
+}
+
+/// Killed after LVM activated the new pool's _tmeta/_tdata but before the
+/// pool: LVM refuses `lvchange -ay` until they are deactivated.
+#[test]
+fn killed_before_pool_activation_deactivates_then_activates() {
+    let p = setup(&killpoint_probe(killpoint!("pool-parts-active"))).unwrap();
+    let names: Vec<String> = todo(&p)
+        .iter()
+        .map(|t| t.split(':').next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "profile-file",
+            "deactivate",
+            "activate",
+            "monitor",
+            "daemon-json"
+        ]
+    );
+    assert_eq!(cmd_of(&p, "deactivate"), "lvchange -an docker/thinpool");
+}
+
+/// `dmctl lvconvert` killed part-way leaves the spare metadata LV under
+/// LVM's temporary name `lvol0` beside the whole pool: removed. An `lvol0`
+/// of another size is a user's own LV: refused, never removed.
+#[test]
+fn killed_lvconvert_spare_is_removed_but_a_users_lvol0_is_not() {
+    let pr = killpoint_probe(killpoint!("lvconvert-spare"));
+    let p = setup(&pr).unwrap();
+    assert_eq!(cmd_of(&p, "remove-leftovers"), "lvremove -y docker/lvol0");
+    // Killed right after LVM made lvol0 in an otherwise empty VG.
+    let mut pr = killpoint_probe(killpoint!("lvol0"));
+    pr.lvm.lvs[0].size *= 2;
+    let e = refusal_of(setup(&pr));
+    assert!(e.contains("holds other LVs (lvol0)"), "{e}");
+    let mut pr = killpoint_probe(killpoint!("lvol0"));
+    pr.lvm.lvs[0].attr = "-wi-ao----".into();
+    assert!(refusal_of(setup(&pr)).contains("holds other LVs (lvol0)"));
 }
