@@ -42,6 +42,8 @@ pub struct Probe {
     pub systemd: bool,
     pub unit_enabled: Option<bool>,
     pub exe: String,
+    /// The pool's kernel status (`dmsetup status` text), when asked.
+    pub dm_status: Option<String>,
 }
 
 /// Which command's planner to run.
@@ -85,6 +87,9 @@ pub fn facts<'r>(r: &'r FakeRunner, p: &Probe, s: &Settings, dev: Option<&Path>)
         });
     if let Some(e) = p.unit_enabled {
         f.set_unit_enabled(bootunit::UNIT_NAME, e);
+    }
+    if let Some(d) = &p.dm_status {
+        f.set_dm_status(d);
     }
     // A mountinfo line for the data root's mount, if any.
     let mi = p

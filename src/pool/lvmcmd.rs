@@ -87,6 +87,9 @@ pub fn monitor(s: &Settings) -> Cmd {
         .args(["--monitor", "y"])
         .arg(s.pool_path())
 }
+pub fn deactivate(s: &Settings) -> Cmd {
+    Cmd::mutating("lvchange").arg("-an").arg(s.pool_path())
+}
 pub fn activate(s: &Settings) -> Cmd {
     Cmd::mutating("lvchange").arg("-ay").arg(s.pool_path())
 }
@@ -118,6 +121,12 @@ pub fn lvcreate_thin(s: &Settings) -> Cmd {
 }
 pub fn lvremove(path: &str) -> Cmd {
     Cmd::mutating("lvremove").arg("-y").arg(path)
+}
+/// Remove several LVs (`vg/lv` each) in one lvm process.
+pub fn lvremove_all(paths: &[String]) -> Cmd {
+    Cmd::mutating("lvremove")
+        .arg("-y")
+        .args(paths.iter().cloned())
 }
 pub fn vgremove(vg: &str) -> Cmd {
     Cmd::mutating("vgremove").arg("-y").arg(vg)

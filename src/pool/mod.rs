@@ -35,6 +35,46 @@ pub enum PoolState {
     Unconverted,
     /// The thin pool exists.
     Pool(Box<Lv>),
+    /// A pool build cut short (SIGKILL of `lvcreate --type thin-pool`):
+    /// LVM's temporaries (`lvol0`, `lvol0_pmspare`) and whatever else the
+    /// VG holds, all ours and holding nothing. Removed, then rebuilt.
+    Leftovers(Vec<String>),
+}
+
+/// LVM's own names while it builds a pool: the metadata LV before it is
+/// renamed (`lvol0`) and the spare metadata LV (`[lvol0_pmspare]`). An
+/// `lvol0` counts only at the metadata size `meta` and closed: a user's
+/// own unnamed LV is never taken for one.
+fn lvm_temporary(lv: &Lv, meta: u64) -> bool {
+    match lv.name.as_str() {
+        "[lvol0_pmspare]" => true,
+        "lvol0" => lv.size == meta && !lv.is_open(),
+        _ => false,
+    }
+}
+
+/// The metadata size a run on the VG `vg` makes.
+fn planned_meta(lvm: &LvmState, s: &Settings) -> u64 {
+    let (extents, extent) = sizing::vg_geometry(lvm, s, 0);
+    sizing::metadata_size(s, extents, extent).0
+}
+
+/// An `lvol0` beside a whole pool, of its metadata size: the spare
+/// metadata LV of a killed `lvconvert`, before LVM renamed it.
+fn stray_spare(lvm: &LvmState, s: &Settings, pool: &Lv) -> Option<String> {
+    let meta = pool.metadata_size?;
+    lvm.lv(&s.vg, "lvol0")
+        .filter(|l| lvm_temporary(l, meta))
+        .map(removable)
+}
+
+/// The name `lvremove` takes for an LV (hidden ones without brackets).
+fn removable(lv: &Lv) -> String {
+    format!(
+        "{}/{}",
+        lv.vg_name,
+        lv.name.trim_start_matches('[').trim_end_matches(']')
+    )
 }
 
 /// Classify the state, refusing anything that is not ours or ambiguous.
@@ -79,9 +119,14 @@ pub fn pool_state(lvm: &LvmState, s: &Settings, dev: &Path) -> Result<PoolState>
         )));
     }
     let ours = [s.pool.as_str(), s.meta_lv().as_str()].map(String::from);
+    let meta_size = planned_meta(lvm, s);
+    let hidden_of_pool = |l: &Lv| {
+        l.is_hidden()
+            && [format!("[{}_tmeta]", s.pool), format!("[{}_tdata]", s.pool)].contains(&l.name)
+    };
     let foreign: Vec<&str> = lvm
         .lvs_of(&s.vg)
-        .filter(|l| !ours.contains(&l.name))
+        .filter(|l| !ours.contains(&l.name) && !lvm_temporary(l, meta_size) && !hidden_of_pool(l))
         .map(|l| l.name.as_str())
         .collect();
     if !foreign.is_empty() {
@@ -92,6 +137,12 @@ pub fn pool_state(lvm: &LvmState, s: &Settings, dev: &Path) -> Result<PoolState>
             foreign.join(", "),
             s.pool_path()
         )));
+    }
+    if lvm
+        .lvs_of(&s.vg)
+        .any(|l| lvm_temporary(l, meta_size) || hidden_of_pool(l))
+    {
+        return leftovers(lvm, s);
     }
     for lv in [pool, meta].into_iter().flatten() {
         let plain = matches!(lv.segtype.as_str(), "linear" | "striped" | "");
@@ -121,6 +172,32 @@ pub fn pool_state(lvm: &LvmState, s: &Settings, dev: &Path) -> Result<PoolState>
             )))
         }
     })
+}
+
+/// A VG holding only a cut-short pool build: the LVs to remove, unless one
+/// of them is open (in use: then a human decides).
+fn leftovers(lvm: &LvmState, s: &Settings) -> Result<PoolState> {
+    let mut names: Vec<String> = Vec::new();
+    for l in lvm.lvs_of(&s.vg) {
+        if l.is_open() {
+            return Err(refused(format!(
+                "volume group {} holds a pool build cut short, but {} is open; close it, \
+                 then `lvremove {}` and re-run",
+                s.vg,
+                removable(l),
+                removable(l)
+            )));
+        }
+        // Hidden parts of a pool, and the spare metadata LV, go with it.
+        let with_pool = lvm
+            .lvs_of(&s.vg)
+            .any(|p| p.is_thin_pool() && !p.is_hidden());
+        if l.is_hidden() && (l.name != "[lvol0_pmspare]" || with_pool) {
+            continue;
+        }
+        names.push(removable(l));
+    }
+    Ok(PoolState::Leftovers(names))
 }
 
 /// The state when no device is named: from the VG alone.
@@ -203,11 +280,28 @@ pub fn plan_setup(
     wipe: bool,
 ) -> Result<PoolState> {
     let state = pool_state(f.lvm()?, s, dev)?;
+    let z = sizes(f, s, Some(dev))?;
+    let state = match state {
+        PoolState::Pool(lv) if undersized(f, s, &lv, &z) => rebuild_or_refuse(f, s, &lv, &z)?,
+        // A half-made data LV smaller than planned: the pool build's own
+        // LV cut short (plain, closed, in a VG holding only ours).
+        PoolState::DataOnly | PoolState::Unconverted
+            if f.lvm()?
+                .lv(&s.vg, &s.pool)
+                .is_some_and(|l| undersized(f, s, l, &z)) =>
+        {
+            leftovers(f.lvm()?, s)?
+        }
+        st => st,
+    };
     let needs_lvs = matches!(
         state,
-        PoolState::Blank | PoolState::OrphanPv | PoolState::EmptyVg | PoolState::DataOnly
+        PoolState::Blank
+            | PoolState::OrphanPv
+            | PoolState::EmptyVg
+            | PoolState::DataOnly
+            | PoolState::Leftovers(_)
     );
-    let z = sizes(f, s, Some(dev))?;
     if needs_lvs {
         check_room(p, s, &z, &state)?;
     }
@@ -222,8 +316,11 @@ pub fn plan_setup(
             p.todo("lvcreate", Action::Run(lvmcmd::lvcreate_pool(s, z.meta)));
             p.todo("monitor", monitor_check(s));
         }
-        PoolState::EmptyVg => {
+        PoolState::EmptyVg | PoolState::Leftovers(_) => {
             p.already("vgcreate");
+            if let PoolState::Leftovers(names) = &state {
+                p.todo("remove-leftovers", Action::Run(lvmcmd::lvremove_all(names)));
+            }
             p.todo("lvcreate", Action::Run(lvmcmd::lvcreate_pool(s, z.meta)));
             p.todo("monitor", monitor_check(s));
         }
@@ -241,12 +338,71 @@ pub fn plan_setup(
         }
         PoolState::Pool(lv) => {
             p.already("vgcreate");
+            if let Some(spare) = stray_spare(f.lvm()?, s, lv) {
+                p.todo("remove-leftovers", Action::Run(lvmcmd::lvremove(&spare)));
+            }
             p.already("lvcreate");
             pool_settings_warnings(p, s, lv);
             plan_existing_pool(p, s, lv);
         }
     }
     Ok(state)
+}
+
+/// The data size a run on this VG creates (`-l N%VG`, whole extents).
+fn planned_data(s: &Settings, z: &Sizes) -> u64 {
+    z.extents * u64::from(s.data_percent) / 100 * z.extent
+}
+
+/// A pool smaller than a run on its (single-disk) VG creates: a build cut
+/// short (issue 15: an 8 MiB data LV). Pools on grown VGs are not judged.
+fn undersized(f: &Facts, s: &Settings, lv: &Lv, z: &Sizes) -> bool {
+    let one_pv = f
+        .lvm()
+        .map(|l| l.pvs_of(&s.vg).count() == 1)
+        .unwrap_or(false);
+    one_pv && lv.size < planned_data(s, z)
+}
+
+/// An undersized pool: rebuilt when it provably holds nothing (no thin
+/// LV, kernel transaction id 0, no data block used), else refused with
+/// the commands that fix it.
+fn rebuild_or_refuse(f: &Facts, s: &Settings, lv: &Lv, z: &Sizes) -> Result<PoolState> {
+    let lvm = f.lvm()?;
+    let thin = lvm.thin_volumes(&s.vg, &s.pool).count();
+    let want = planned_data(s, z);
+    let path = s.pool_path();
+    let why = if thin > 0 {
+        format!("it holds {thin} thin LV(s)")
+    } else if !lv.active {
+        format!("it is inactive; activate it (`lvchange -ay {path}`) and re-run")
+    } else {
+        let dm = crate::dm::dm_name(&s.vg, &s.pool);
+        let status = f.dm_status(&dm).and_then(|t| {
+            crate::dm::parse_pool_status(crate::dm::pool_status_line(t, &dm).unwrap_or(t))
+        });
+        match status {
+            Ok(crate::dm::PoolStatus::Active(c))
+                if c.transaction_id == 0 && c.used_data_blocks == 0 =>
+            {
+                return leftovers(lvm, s);
+            }
+            Ok(crate::dm::PoolStatus::Active(c)) => format!(
+                "it is in use (transaction id {}, {} data blocks used)",
+                c.transaction_id, c.used_data_blocks
+            ),
+            Ok(other) => format!("the kernel reports it {other:?}"),
+            Err(e) => format!("its kernel status is unreadable ({e:#})"),
+        }
+    };
+    Err(refused(format!(
+        "thin pool {path} has {} of data, not the {} a run makes (a build cut short?), \
+         and {why}: grow it with `lvextend -L {}B {path}`, or if it holds nothing you \
+         need, `lvremove {path}` and re-run",
+        human(lv.size),
+        human(want),
+        want
+    )))
 }
 
 /// One step subcommand of the classic recipe. `dev` is the disk (None for
@@ -459,6 +615,11 @@ fn plan_profile_file(p: &mut Plan, f: &Facts, s: &Settings) -> Result<()> {
 
 fn plan_existing_pool(p: &mut Plan, s: &Settings, lv: &Lv) {
     if !lv.active {
+        // An `lvcreate --type thin-pool` killed part-way leaves the pool's
+        // _tmeta/_tdata active on their own, and LVM then refuses to
+        // activate the pool ("prohibited while ... _tmeta is active"):
+        // deactivate first (a no-op for an inactive pool otherwise).
+        p.todo("deactivate", Action::Run(lvmcmd::deactivate(s)));
         p.todo("activate", Action::Run(lvmcmd::activate(s)));
     }
     if lv.profile == s.profile_name() {

@@ -287,7 +287,7 @@ fn stale_profile_and_monitoring_off_and_inactive_pool() {
     pr.lvm.lvs[0].monitor = String::new();
     assert_eq!(
         todo(&setup(&pr).unwrap()),
-        ["activate:lvchange", "monitor:check"]
+        ["deactivate:lvchange", "activate:lvchange", "monitor:check"]
     );
 }
 
@@ -643,7 +643,13 @@ fn real_states_plan_as_expected() {
         (
             "pool-inactive",
             real!("pool-inactive"),
-            &["profile-file", "activate", "monitor", "daemon-json"],
+            &[
+                "profile-file",
+                "deactivate",
+                "activate",
+                "monitor",
+                "daemon-json",
+            ],
         ),
     ];
     for (name, json, want) in cases {
@@ -717,4 +723,132 @@ fn lvs_json(monitor: &str) -> String {
     format!(
         r#"{{"report":[{{"lv":[{{"lv_uuid":"u","lv_name":"thinpool","vg_name":"docker","lv_attr":"twi-a-t---","lv_size":"2034237440","pool_lv":"","lv_metadata_size":"20971520","lv_profile":"docker-thinpool","lv_active":"active","data_percent":"0.00","metadata_percent":"10.18","lv_when_full":"","lv_health_status":"","segtype":"thin-pool","chunk_size":"524288","seg_monitor":"{monitor}","zero":"","devices":"thinpool_tdata(0)"}}]}}]}}"#
     )
+}
+
+macro_rules! killpoint {
+    ($state:literal) => {
+        include_str!(concat!(
+            "../../tests/fixtures/vm/killpoint-",
+            $state,
+            ".json"
+        ))
+    };
+}
+
+fn killpoint_probe(json: &str) -> Probe {
+    Probe {
+        lvm: LvmState::from_report(json).unwrap(),
+        device_size: GIB2,
+        ..Default::default()
+    }
+}
+
+/// Partial states left by SIGKILL of dmctl and `lvcreate --type
+/// thin-pool` (scenario 15-killpoints): each is removed and rebuilt.
+#[test]
+fn killed_pool_builds_are_removed_and_rebuilt() {
+    // Killed early: only LVM's temporary metadata LV `lvol0`.
+    let p = setup(&killpoint_probe(killpoint!("lvol0"))).unwrap();
+    assert_eq!(cmd_of(&p, "remove-leftovers"), "lvremove -y docker/lvol0");
+    assert!(cmd_of(&p, "lvcreate").contains("--type thin-pool"));
+    // Killed later: a 20 MiB `thinpool` (linear) and the spare metadata
+    // LV; the 20 MiB LV must not become the pool's data (the "8 MiB pool
+    // reported done" bug).
+    let p = setup(&killpoint_probe(killpoint!("data-cut"))).unwrap();
+    assert_eq!(
+        cmd_of(&p, "remove-leftovers"),
+        "lvremove -y docker/thinpool"
+    );
+    let names: Vec<String> = todo(&p)
+        .iter()
+        .map(|t| t.split(':').next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "profile-file",
+            "remove-leftovers",
+            "lvcreate",
+            "monitor",
+            "daemon-json"
+        ]
+    );
+    // Dry-run lists the removal.
+    assert!(describe(&p).contains("lvremove -y docker/thinpool"));
+    // Killed at the monitor step: the pool is whole; nothing is removed.
+    let p = setup(&killpoint_probe(killpoint!("step-monitor"))).unwrap();
+    assert!(!todo(&p).iter().any(|t| t.starts_with("remove-leftovers")));
+}
+
+/// A converted pool smaller than a run makes: rebuilt when the kernel says
+/// it holds nothing, refused with the commands otherwise.
+#[test]
+fn undersized_pool_is_rebuilt_only_when_empty() {
+    let mut st = state(6);
+    st.lvs[0].size = 2 * EXT;
+    st.lvs
+        .push(lv("[lvol0_pmspare]", "linear", "ewi-------", 5));
+    let empty = "docker-thinpool: 0 16384 thin-pool 0 10/5120 0/16 - rw no_discard_passdown queue_if_no_space - 1024\n";
+    let pr = Probe {
+        lvm: st.clone(),
+        dm_status: Some(empty.into()),
+        ..probe(6)
+    };
+    let p = setup(&pr).unwrap();
+    assert_eq!(
+        cmd_of(&p, "remove-leftovers"),
+        "lvremove -y docker/thinpool"
+    );
+    assert!(cmd_of(&p, "lvcreate").contains("-l 95%VG"));
+    let used = empty.replace(" 0 10/5120 0/16 ", " 1 10/5120 3/16 ");
+    let pr = Probe {
+        lvm: st,
+        dm_status: Some(used),
+        ..probe(6)
+    };
+    let e = refusal_of(setup(&pr));
+    assert!(e.contains("transaction id 1, 3 data blocks used"), "{e}");
+    assert!(e.contains("lvextend -L 2034237440B docker/thinpool"), "{e}");
+    // The right size is left alone, with no kernel status asked.
+    assert!(!setup(&probe(6)).unwrap().changes());
+}
+
+/// Killed after LVM activated the new pool's _tmeta/_tdata but before the
+/// pool: LVM refuses `lvchange -ay` until they are deactivated.
+#[test]
+fn killed_before_pool_activation_deactivates_then_activates() {
+    let p = setup(&killpoint_probe(killpoint!("pool-parts-active"))).unwrap();
+    let names: Vec<String> = todo(&p)
+        .iter()
+        .map(|t| t.split(':').next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "profile-file",
+            "deactivate",
+            "activate",
+            "monitor",
+            "daemon-json"
+        ]
+    );
+    assert_eq!(cmd_of(&p, "deactivate"), "lvchange -an docker/thinpool");
+}
+
+/// `dmctl lvconvert` killed part-way leaves the spare metadata LV under
+/// LVM's temporary name `lvol0` beside the whole pool: removed. An `lvol0`
+/// of another size is a user's own LV: refused, never removed.
+#[test]
+fn killed_lvconvert_spare_is_removed_but_a_users_lvol0_is_not() {
+    let pr = killpoint_probe(killpoint!("lvconvert-spare"));
+    let p = setup(&pr).unwrap();
+    assert_eq!(cmd_of(&p, "remove-leftovers"), "lvremove -y docker/lvol0");
+    // Killed right after LVM made lvol0 in an otherwise empty VG.
+    let mut pr = killpoint_probe(killpoint!("lvol0"));
+    pr.lvm.lvs[0].size *= 2;
+    let e = refusal_of(setup(&pr));
+    assert!(e.contains("holds other LVs (lvol0)"), "{e}");
+    let mut pr = killpoint_probe(killpoint!("lvol0"));
+    pr.lvm.lvs[0].attr = "-wi-ao----".into();
+    assert!(refusal_of(setup(&pr)).contains("holds other LVs (lvol0)"));
 }

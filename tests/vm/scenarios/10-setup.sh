@@ -162,7 +162,7 @@ resume "profile-not-attached" "profile-attach daemon-json"
 lvchange -q --monitor n docker/thinpool
 resume "monitoring-off" "monitor"
 vgchange -q -an docker
-resume "pool-inactive" "activate"
+resume "pool-inactive" "deactivate activate"
 assert_eq "active" "$(lvs --noheadings -o lv_active docker/thinpool | tr -d ' ')" "pool-inactive: active again"
 
 step "daemon.json pointing at another pool is refused"
