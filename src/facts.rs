@@ -161,6 +161,15 @@ impl<'r> Facts<'r> {
         Ok(self.dm_status.get_or_init(|| text))
     }
 
+    /// device-mapper has a device of this name (the kernel's ioctl; false
+    /// when device-mapper cannot be asked, e.g. without root).
+    pub fn dm_exists(&self, name: &str) -> bool {
+        if self.offline.get() {
+            return false;
+        }
+        matches!(crate::dm_ioctl::status(name), Ok(Some(_)))
+    }
+
     /// The kernel can make thin pools: `dmsetup targets` lists thin-pool,
     /// or the dm_thin_pool module is there for lvm to load.
     pub fn thin_target(&self) -> Result<bool> {

@@ -90,6 +90,11 @@ pub fn monitor(s: &Settings) -> Cmd {
 pub fn deactivate(s: &Settings) -> Cmd {
     Cmd::mutating("lvchange").arg("-an").arg(s.pool_path())
 }
+/// Remove dm devices LVM left active on their own (a killed lvcreate's
+/// pool parts), by their dm names.
+pub fn remove_dm(names: Vec<String>) -> Cmd {
+    Cmd::mutating("dmsetup").arg("remove").args(names)
+}
 pub fn activate(s: &Settings) -> Cmd {
     Cmd::mutating("lvchange").arg("-ay").arg(s.pool_path())
 }

@@ -343,7 +343,7 @@ pub fn plan_setup(
             }
             p.already("lvcreate");
             pool_settings_warnings(p, s, lv);
-            plan_existing_pool(p, s, lv);
+            plan_existing_pool(p, s, lv, f);
         }
     }
     Ok(state)
@@ -484,7 +484,7 @@ pub fn plan_step(
                 return require(false, &format!("thin pool {}", s.pool_path())).map(|_| p);
             };
             plan_profile_file(&mut p, f, s)?;
-            plan_existing_pool(&mut p, s, lv);
+            plan_existing_pool(&mut p, s, lv, f);
         }
     }
     Ok(p)
@@ -613,13 +613,24 @@ fn plan_profile_file(p: &mut Plan, f: &Facts, s: &Settings) -> Result<()> {
     Ok(())
 }
 
-fn plan_existing_pool(p: &mut Plan, s: &Settings, lv: &Lv) {
+fn plan_existing_pool(p: &mut Plan, s: &Settings, lv: &Lv, f: &Facts) {
     if !lv.active {
         // An `lvcreate --type thin-pool` killed part-way leaves the pool's
         // _tmeta/_tdata active on their own, and LVM then refuses to
-        // activate the pool ("prohibited while ... _tmeta is active"):
-        // deactivate first (a no-op for an inactive pool otherwise).
-        p.todo("deactivate", Action::Run(lvmcmd::deactivate(s)));
+        // activate the pool ("prohibited while ... _tmeta is active").
+        // `lvchange -an` of the inactive pool does not reach them (seen in
+        // 15-killpoints), and the probe does not list hidden LVs: the
+        // kernel is asked, and their dm devices are removed.
+        let parts: Vec<String> = ["tmeta", "tdata"]
+            .iter()
+            .map(|k| crate::dm::dm_name(&s.vg, &format!("{}_{k}", s.pool)))
+            .filter(|dm| f.dm_exists(dm))
+            .collect();
+        if parts.is_empty() {
+            p.todo("deactivate", Action::Run(lvmcmd::deactivate(s)));
+        } else {
+            p.todo("deactivate", Action::Run(lvmcmd::remove_dm(parts)));
+        }
         p.todo("activate", Action::Run(lvmcmd::activate(s)));
     }
     if lv.profile == s.profile_name() {
