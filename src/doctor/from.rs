@@ -734,16 +734,7 @@ fn synth(b: &Bundle, names: &[String]) -> LvmState {
             devices: String::new(),
         });
         if st.vg(&vg).is_none() {
-            st.vgs.push(Vg {
-                name: vg,
-                size: 0,
-                free: 0,
-                extent_size: 4 << 20,
-                extent_count: 0,
-                free_count: 0,
-                pv_count: 0,
-                lv_count: 0,
-            });
+            st.vgs.push(Vg::unknown(&vg));
         }
     }
     st

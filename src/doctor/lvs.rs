@@ -180,16 +180,7 @@ fn state_of(lv: Vec<Row>, vg: Vec<Row>) -> Result<LvmState> {
     // (LvmCover::vg is false, so no check judges them).
     for lv in &st.lvs.clone() {
         if st.vg(&lv.vg_name).is_none() {
-            st.vgs.push(crate::lvm::Vg {
-                name: lv.vg_name.clone(),
-                size: 0,
-                free: 0,
-                extent_size: 4 << 20,
-                extent_count: 0,
-                free_count: 0,
-                pv_count: 0,
-                lv_count: 0,
-            });
+            st.vgs.push(crate::lvm::Vg::unknown(&lv.vg_name));
         }
     }
     Ok(st)

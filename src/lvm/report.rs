@@ -225,6 +225,23 @@ pub struct Vg {
     pub lv_count: u64,
 }
 
+impl Vg {
+    /// A VG known only by name (input that names it but does not report
+    /// it): sizes unknown (0), LVM's default 4 MiB extent.
+    pub fn unknown(name: &str) -> Self {
+        Vg {
+            name: name.to_string(),
+            size: 0,
+            free: 0,
+            extent_size: 4 << 20,
+            extent_count: 0,
+            free_count: 0,
+            pv_count: 0,
+            lv_count: 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Lv {
     pub name: String,

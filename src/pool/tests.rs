@@ -121,6 +121,14 @@ fn setup(p: &Probe) -> Result<Plan> {
 }
 
 /// `name` of each step with work to do, and the program it runs.
+/// The names of the steps with something to do, in order.
+fn todo_names(p: &Plan) -> Vec<String> {
+    todo(p)
+        .iter()
+        .map(|t| t.split(':').next().unwrap().to_string())
+        .collect()
+}
+
 fn todo(p: &Plan) -> Vec<String> {
     p.steps
         .iter()
@@ -226,10 +234,7 @@ fn each_partial_state_gets_only_the_missing_steps() {
     ];
     for (stage, want) in cases {
         let p = setup(&probe(stage)).unwrap();
-        let names: Vec<String> = todo(&p)
-            .iter()
-            .map(|t| t.split(':').next().unwrap().to_string())
-            .collect();
+        let names: Vec<String> = todo_names(&p);
         assert_eq!(names, want, "stage {stage}");
         assert_eq!(p.changes(), !want.is_empty(), "stage {stage}");
     }
@@ -660,10 +665,7 @@ fn real_states_plan_as_expected() {
             ..Default::default()
         };
         let p = setup(&pr).unwrap_or_else(|e| panic!("{name}: {e:#}"));
-        let names: Vec<String> = todo(&p)
-            .iter()
-            .map(|t| t.split(':').next().unwrap().to_string())
-            .collect();
+        let names: Vec<String> = todo_names(&p);
         assert_eq!(names, want, "{name}");
     }
     // A pool holding a thin LV (docker's or overlay2's) is still ours.
@@ -759,10 +761,7 @@ fn killed_pool_builds_are_removed_and_rebuilt() {
         cmd_of(&p, "remove-leftovers"),
         "lvremove -y docker/thinpool"
     );
-    let names: Vec<String> = todo(&p)
-        .iter()
-        .map(|t| t.split(':').next().unwrap().to_string())
-        .collect();
+    let names: Vec<String> = todo_names(&p);
     assert_eq!(
         names,
         [
@@ -818,10 +817,7 @@ fn undersized_pool_is_rebuilt_only_when_empty() {
 #[test]
 fn killed_before_pool_activation_deactivates_then_activates() {
     let p = setup(&killpoint_probe(killpoint!("pool-parts-active"))).unwrap();
-    let names: Vec<String> = todo(&p)
-        .iter()
-        .map(|t| t.split(':').next().unwrap().to_string())
-        .collect();
+    let names: Vec<String> = todo_names(&p);
     assert_eq!(
         names,
         [
